@@ -1,0 +1,10 @@
+export {
+  CredentialsExpiredError,
+  SourceReturnedExpiredCredentialsError,
+  SourceReturnedInvalidCredentialsError,
+  WorkloadIdentityError,
+  type WorkloadIdentityErrorOptions,
+} from "./errors.js";
+export type { RefreshEvent, RefreshEventType, RefreshReason } from "./events.js";
+export { defaultRefreshBeforeMs, type RefreshOptions, type RetryOptions } from "./options.js";
+export { type RefreshCallOptions, withRefresh } from "./with-refresh.js";

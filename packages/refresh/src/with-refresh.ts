@@ -1,0 +1,213 @@
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import {
+  CredentialsExpiredError,
+  SourceReturnedExpiredCredentialsError,
+  SourceReturnedInvalidCredentialsError,
+} from "./errors.js";
+import type { RefreshEvent, RefreshReason } from "./events.js";
+import { defaultRefreshBeforeMs, type RefreshOptions, resolveRefreshOptions } from "./options.js";
+
+/** What a caller may pass to the provider. The SDK passes its identity properties; only `forceRefresh` is read. */
+export interface RefreshCallOptions {
+  /** Bypass the cache (and any retry backoff) once; joins a refresh already in flight. */
+  forceRefresh?: boolean;
+}
+
+interface CacheEntry {
+  readonly credentials: AwsCredentialIdentity;
+  /** Pre-resolved, so the hot path allocates nothing. */
+  readonly promise: Promise<AwsCredentialIdentity>;
+  readonly expiresAt: number;
+  /** Where the (jittered) background refresh starts. */
+  readonly refreshAt: number;
+  /** From here on callers wait for the refresh. */
+  readonly mandatoryAt: number;
+}
+
+interface FailureState {
+  readonly error: unknown;
+  readonly consecutiveFailures: number;
+  readonly nextAttemptAt: number;
+  staleAnnounced: boolean;
+}
+
+/**
+ * Wraps a credential source in a memoizing cache that refreshes ahead of expiration.
+ *
+ * - One source call at a time, whatever the number of concurrent callers.
+ * - In the advisory window the refresh runs in the background and callers keep the cached credentials.
+ * - When a refresh fails, still-valid credentials keep being served and the source is retried after a backoff with
+ *   full jitter; once they expire callers get a {@link CredentialsExpiredError} whose `cause` is the last failure.
+ * - No timer is ever armed: all decisions are made on calls, against the clock.
+ *
+ * @param source - the provider to cache, called only when a refresh is due
+ * @param options - windows, retry and observability; validated here, synchronously
+ * @returns a provider to pass as `credentials` to any SDK v3 client
+ */
+export function withRefresh(
+  source: AwsCredentialIdentityProvider,
+  options?: RefreshOptions,
+): AwsCredentialIdentityProvider {
+  if (typeof source !== "function") throw new TypeError("withRefresh: source must be a credential provider function.");
+  const config = resolveRefreshOptions(options);
+  const { now } = config;
+
+  let cached: CacheEntry | undefined;
+  let inflight: Promise<CacheEntry> | undefined;
+  let failure: FailureState | undefined;
+
+  const emit = (event: RefreshEvent): void => {
+    if (config.onEvent === undefined) return;
+    try {
+      config.onEvent(event);
+    } catch {
+      // An observer must never break credential resolution.
+    }
+  };
+
+  const hasValidCache = (at: number): boolean => cached !== undefined && at < cached.expiresAt;
+  const mayAttempt = (at: number): boolean => failure === undefined || at >= failure.nextAttemptAt;
+
+  const toEntry = (credentials: AwsCredentialIdentity): CacheEntry => {
+    if (
+      credentials === null ||
+      typeof credentials !== "object" ||
+      typeof credentials.accessKeyId !== "string" ||
+      credentials.accessKeyId === "" ||
+      typeof credentials.secretAccessKey !== "string" ||
+      credentials.secretAccessKey === ""
+    ) {
+      throw new SourceReturnedInvalidCredentialsError("accessKeyId and secretAccessKey must be non-empty strings");
+    }
+    const promise = Promise.resolve(credentials);
+    const { expiration } = credentials;
+    if (expiration === undefined) {
+      return { credentials, promise, expiresAt: Infinity, refreshAt: Infinity, mandatoryAt: Infinity };
+    }
+    const expiresAt = expiration instanceof Date ? expiration.getTime() : Number.NaN;
+    if (Number.isNaN(expiresAt)) throw new SourceReturnedInvalidCredentialsError("expiration is not a valid Date");
+    const at = now();
+    const lifetimeMs = expiresAt - at;
+    if (lifetimeMs <= 0) throw new SourceReturnedExpiredCredentialsError(expiration, new Date(at));
+    if (lifetimeMs <= config.mustRefreshBeforeMs) {
+      emit({ type: "short-lived-credentials", expiration, remainingMs: lifetimeMs });
+    }
+    // Both windows are capped to a share of the lifetime, so short-lived credentials are still served from the
+    // cache for a while instead of starting a refresh at every call.
+    const mandatoryWindowMs = Math.min(config.mustRefreshBeforeMs, lifetimeMs / 2);
+    const advisoryWindowMs = Math.max(
+      mandatoryWindowMs,
+      Math.min(config.refreshBeforeMs ?? defaultRefreshBeforeMs(lifetimeMs), (lifetimeMs * 3) / 4),
+    );
+    const mandatoryAt = expiresAt - mandatoryWindowMs;
+    const advisoryAt = expiresAt - advisoryWindowMs;
+    const refreshAt = config.jitter ? advisoryAt + config.random() * (mandatoryAt - advisoryAt) : advisoryAt;
+    return { credentials, promise, expiresAt, refreshAt, mandatoryAt };
+  };
+
+  const recordFailure = (error: unknown, reason: RefreshReason): void => {
+    const at = now();
+    const consecutiveFailures = (failure?.consecutiveFailures ?? 0) + 1;
+    const ceilingMs = Math.min(
+      hasValidCache(at) ? config.maxDelayMs : config.maxDelayWithoutCredentialsMs,
+      config.baseDelayMs * 2 ** (consecutiveFailures - 1),
+    );
+    const nextAttemptAt = at + config.random() * ceilingMs;
+    failure = { error, consecutiveFailures, nextAttemptAt, staleAnnounced: false };
+    emit({ type: "refresh-failed", reason, error, consecutiveFailures, nextAttemptAt: new Date(nextAttemptAt) });
+  };
+
+  /** Starts a refresh, or joins the one in flight. */
+  const refresh = (reason: RefreshReason): Promise<CacheEntry> => {
+    if (inflight !== undefined) return inflight;
+    emit({ type: "refresh-started", reason });
+    const startedAt = now();
+    let pending: Promise<AwsCredentialIdentity>;
+    try {
+      pending = Promise.resolve(source());
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    const settled = pending.then(
+      (credentials) => {
+        inflight = undefined;
+        let entry: CacheEntry;
+        try {
+          entry = toEntry(credentials);
+        } catch (error) {
+          recordFailure(error, reason);
+          throw error;
+        }
+        cached = entry;
+        failure = undefined;
+        emit({ type: "refreshed", reason, expiration: credentials.expiration, durationMs: now() - startedAt });
+        return entry;
+      },
+      (error: unknown) => {
+        inflight = undefined;
+        recordFailure(error, reason);
+        throw error;
+      },
+    );
+    inflight = settled;
+    return settled;
+  };
+
+  const serveCached = (entry: CacheEntry): Promise<AwsCredentialIdentity> => {
+    if (failure !== undefined && !failure.staleAnnounced) {
+      failure.staleAnnounced = true;
+      emit({ type: "stale-credentials-served", expiration: entry.credentials.expiration, error: failure.error });
+    }
+    return entry.promise;
+  };
+
+  /** Nothing valid to serve: the source's own error on a first call, a typed expiry error afterwards. */
+  const noCredentialsError = (error: unknown): unknown => {
+    const expiration = cached?.credentials.expiration;
+    return expiration === undefined ? error : new CredentialsExpiredError(expiration, error);
+  };
+
+  const slowPath = (forced: boolean): Promise<AwsCredentialIdentity> => {
+    if (forced) {
+      emit({ type: "forced-refresh" });
+      return refresh("forced").then((entry) => entry.credentials);
+    }
+    const at = now();
+    const entry = cached;
+    if (entry !== undefined && at < entry.expiresAt) {
+      if (at < entry.mandatoryAt) {
+        if (inflight === undefined && mayAttempt(at)) {
+          refresh("advisory").catch(() => {
+            // Reported through onEvent; callers keep the cache meanwhile.
+          });
+        }
+        return serveCached(entry);
+      }
+      if (inflight === undefined && !mayAttempt(at)) return serveCached(entry);
+      return refresh("mandatory").then(
+        (fresh) => fresh.credentials,
+        (error: unknown) => {
+          const current = cached;
+          if (current !== undefined && now() < current.expiresAt) return serveCached(current);
+          throw noCredentialsError(error);
+        },
+      );
+    }
+    if (inflight === undefined && failure !== undefined && !mayAttempt(at)) {
+      return Promise.reject(noCredentialsError(failure.error));
+    }
+    return refresh(entry === undefined ? "initial" : "expired").then(
+      (fresh) => fresh.credentials,
+      (error: unknown) => {
+        throw noCredentialsError(error);
+      },
+    );
+  };
+
+  return (callOptions?: RefreshCallOptions) => {
+    const forced = callOptions?.forceRefresh === true;
+    // The hot path: one comparison and a promise that is already resolved.
+    if (cached !== undefined && !forced && now() < cached.refreshAt) return cached.promise;
+    return slowPath(forced);
+  };
+}

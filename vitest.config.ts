@@ -1,0 +1,29 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const workspacePackages = ["refresh", "web-identity", "roles-anywhere", "credentials", "testing"];
+
+// Tests import the packages' TypeScript sources, so no build is needed to run them.
+const alias = Object.fromEntries(
+  workspacePackages.map((name) => [
+    `@workload-identity/${name}`,
+    fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
+  ]),
+);
+
+const project = (name: string, root: string) => ({
+  extends: true as const,
+  test: { name, root, include: ["src/**/*.test.ts", "test/**/*.test.ts"] },
+});
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      ...workspacePackages.map((name) => project(name, `packages/${name}`)),
+      project("sqs-consumer", "examples/sqs-consumer"),
+    ],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
