@@ -1,0 +1,438 @@
+import type { AwsCredentialIdentity } from "@aws-sdk/types";
+import { CredentialsProviderError } from "@smithy/property-provider";
+import { describe, expect, it, vi } from "vitest";
+import type { RefreshEvent } from "./events.js";
+import { withRefresh } from "./with-refresh.js";
+
+const MINUTE = 60_000;
+const T0 = Date.parse("2026-11-23T12:00:00Z");
+
+function clock(start = T0) {
+  let time = start;
+  return {
+    now: () => time,
+    advance: (ms: number) => {
+      time += ms;
+    },
+    at: (ms: number) => new Date(time + ms),
+  };
+}
+
+let serial = 0;
+function credentials(expiration?: Date): AwsCredentialIdentity {
+  serial += 1;
+  return {
+    accessKeyId: `AKIA${serial}`,
+    secretAccessKey: `secret-${serial}`,
+    sessionToken: `token-${serial}`,
+    ...(expiration === undefined ? {} : { expiration }),
+  };
+}
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets pending promise callbacks run. */
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe(withRefresh.name, () => {
+  describe("single flight", () => {
+    it("makes one source call for 10,000 concurrent first calls and gives all of them its result", async () => {
+      const c = clock();
+      const pending = deferred<AwsCredentialIdentity>();
+      const source = vi.fn(() => pending.promise);
+      const provider = withRefresh(source, { now: c.now });
+
+      const calls = Array.from({ length: 10_000 }, () => provider());
+      const issued = credentials(c.at(60 * MINUTE));
+      pending.resolve(issued);
+      const results = await Promise.all(calls);
+
+      expect(source).toHaveBeenCalledTimes(1);
+      expect(new Set(results)).toEqual(new Set([issued]));
+    });
+
+    it("makes one source call for concurrent callers during a background refresh", async () => {
+      const c = clock();
+      const first = credentials(c.at(60 * MINUTE));
+      const next = deferred<AwsCredentialIdentity>();
+      const source = vi.fn().mockResolvedValueOnce(first).mockReturnValueOnce(next.promise);
+      const provider = withRefresh(source, { now: c.now, jitter: false });
+      await provider();
+
+      c.advance(50 * MINUTE); // inside the 15-minute advisory window of a 60-minute credential
+      const during = await Promise.all(Array.from({ length: 1_000 }, () => provider()));
+      expect(source).toHaveBeenCalledTimes(2);
+      expect(new Set(during)).toEqual(new Set([first]));
+
+      next.resolve(credentials(c.at(60 * MINUTE)));
+      await flush();
+      expect(source).toHaveBeenCalledTimes(2);
+    });
+
+    it("makes one source call for concurrent forced refreshes", async () => {
+      const c = clock();
+      const source = vi.fn(async () => credentials(c.at(60 * MINUTE)));
+      const provider = withRefresh(source, { now: c.now });
+      await provider();
+
+      const forced = await Promise.all(Array.from({ length: 100 }, () => provider({ forceRefresh: true })));
+      expect(source).toHaveBeenCalledTimes(2);
+      expect(new Set(forced).size).toBe(1);
+    });
+  });
+
+  describe("caching", () => {
+    it("serves credentials without expiration from the cache until forceRefresh", async () => {
+      const c = clock();
+      const source = vi.fn(async () => credentials());
+      const provider = withRefresh(source, { now: c.now });
+
+      const first = await provider();
+      c.advance(365 * 24 * 60 * MINUTE);
+      expect(await provider()).toBe(first);
+      expect(source).toHaveBeenCalledTimes(1);
+
+      const forced = await provider({ forceRefresh: true });
+      expect(forced).not.toBe(first);
+      expect(await provider()).toBe(forced);
+      expect(source).toHaveBeenCalledTimes(2);
+    });
+
+    it("serves cached credentials before the advisory window without calling the source", async () => {
+      const c = clock();
+      const source = vi.fn(async () => credentials(c.at(60 * MINUTE)));
+      const provider = withRefresh(source, { now: c.now, jitter: false });
+      const first = await provider();
+      c.advance(44 * MINUTE);
+      expect(await provider()).toBe(first);
+      expect(source).toHaveBeenCalledTimes(1);
+    });
+
+    it("passes the SDK's identity properties without treating them as a forced refresh", async () => {
+      const c = clock();
+      const source = vi.fn(async () => credentials(c.at(60 * MINUTE)));
+      const provider = withRefresh(source, { now: c.now });
+      const first = await provider();
+      expect(await provider({ callerClientConfig: { region: "eu-west-1" } })).toBe(first);
+      expect(source).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe("refresh windows", () => {
+    it("refreshes in the background inside the advisory window: the caller does not wait on the source", async () => {
+      const c = clock();
+      const first = credentials(c.at(60 * MINUTE));
+      const never = deferred<AwsCredentialIdentity>();
+      const source = vi.fn().mockResolvedValueOnce(first).mockReturnValueOnce(never.promise);
+      const provider = withRefresh(source, { now: c.now, jitter: false });
+      await provider();
+
+      c.advance(46 * MINUTE);
+      // The source never answers; a caller that waited on it would never settle.
+      const result = await Promise.race([provider(), flush().then(() => "waited")]);
+      expect(result).toBe(first);
+      expect(source).toHaveBeenCalledTimes(2);
+    });
+
+    it("uses the new credentials once the background refresh completes", async () => {
+      const c = clock();
+      const source = vi.fn(async () => credentials(c.at(60 * MINUTE)));
+      const events: RefreshEvent[] = [];
+      const provider = withRefresh(source, { now: c.now, jitter: false, onEvent: (e) => events.push(e) });
+      const first = await provider();
+      c.advance(46 * MINUTE);
+      expect(await provider()).toBe(first);
+      await flush();
+      const second = await provider();
+      expect(second).not.toBe(first);
+      expect(events.filter((e) => e.type === "refresh-started").map((e) => e.type === "refresh-started" && e.reason))
+        .toEqual(["initial", "advisory"]);
+    });
+
+    it("makes callers wait for the refresh inside the mandatory window", async () => {
+      const c = clock();
+      const first = credentials(c.at(60 * MINUTE));
+      const next = deferred<AwsCredentialIdentity>();
+      const source = vi.fn().mockResolvedValueOnce(first).mockReturnValueOnce(next.promise);
+      const provider = withRefresh(source, { now: c.now, jitter: false });
+      await provider();
+
+      c.advance(59.5 * MINUTE);
+      const waiting = provider();
+      const fresh = credentials(c.at(60 * MINUTE));
+      const early = await Promise.race([waiting, flush().then(() => "still waiting")]);
+      expect(early).toBe("still waiting");
+      next.resolve(fresh);
+      expect(await waiting).toBe(fresh);
+    });
+
+    it.each([
+      [15, 5],
+      [20, 5],
+      [60, 15],
+      [89, 15],
+      [90, 60],
+      [12 * 60, 60],
+    ])("opens the default advisory window of %i-minute credentials %i minutes before expiry", async (life, window) => {
+      const c = clock();
+      const source = vi.fn(async () => credentials(c.at(life * MINUTE)));
+      const provider = withRefresh(source, { now: c.now, jitter: false });
+      await provider();
+
+      c.advance((life - window) * MINUTE - 1);
+      await provider();
+      expect(source).toHaveBeenCalledTimes(1);
+      c.advance(1);
+      await provider();
+      expect(source).toHaveBeenCalledTimes(2);
+    });
+
+    it("uses a fixed refreshBeforeMs when given", async () => {
+      const c = clock();
+      const source = vi.fn(async () => credentials(c.at(60 * MINUTE)));
+      const provider = withRefresh(source, { now: c.now, jitter: false, refreshBeforeMs: 2 * MINUTE });
+      await provider();
+      c.advance(57 * MINUTE);
+      await provider();
+      expect(source).toHaveBeenCalledTimes(1);
+      c.advance(1 * MINUTE);
+      await provider();
+      expect(source).toHaveBeenCalledTimes(2);
+    });
+
+    it("spreads the background refresh point across the advisory window with jitter", async () => {
+      const startPoints: number[] = [];
+      for (const random of [0, 0.5, 0.99]) {
+        const c = clock();
+        const source = vi.fn(async () => credentials(c.at(60 * MINUTE)));
+        const provider = withRefresh(source, { now: c.now, random: () => random });
+        await provider();
+        while (source.mock.calls.length === 1) {
+          c.advance(10_000);
+          await provider();
+        }
+        startPoints.push(c.now() - T0);
+      }
+      // Advisory window of 60-minute credentials: minutes 45 to 59.
+      expect(startPoints[0]).toBeGreaterThanOrEqual(45 * MINUTE);
+      expect(startPoints[0]).toBeLessThan(45 * MINUTE + 10_000);
+      expect(startPoints[1]).toBeGreaterThanOrEqual(52 * MINUTE);
+      expect(startPoints[1]).toBeLessThan(52 * MINUTE + 10_000);
+      expect(startPoints[2]).toBeGreaterThan(58 * MINUTE);
+      expect(startPoints[2]).toBeLessThanOrEqual(59 * MINUTE + 10_000);
+    });
+  });
+
+  describe("static stability", () => {
+    it("keeps serving valid cached credentials when a refresh fails, says so once, and backs off", async () => {
+      const c = clock();
+      const first = credentials(c.at(60 * MINUTE));
+      const failure = new Error("STS is down");
+      const source = vi.fn().mockResolvedValueOnce(first).mockRejectedValue(failure);
+      const events: RefreshEvent[] = [];
+      const provider = withRefresh(source, {
+        now: c.now,
+        jitter: false,
+        random: () => 1,
+        onEvent: (e) => events.push(e),
+      });
+      await provider();
+
+      c.advance(46 * MINUTE);
+      for (let i = 0; i < 1_000; i += 1) {
+        expect(await provider()).toBe(first);
+      }
+      expect(source).toHaveBeenCalledTimes(2);
+      expect(events.filter((e) => e.type === "stale-credentials-served")).toHaveLength(1);
+      const failed = events.find((e) => e.type === "refresh-failed");
+      expect(failed).toMatchObject({ error: failure, consecutiveFailures: 1 });
+
+      c.advance(1_000); // the first backoff ceiling is 1 s
+      await provider();
+      await flush();
+      expect(source).toHaveBeenCalledTimes(3);
+      c.advance(1_000); // the second one is 2 s
+      await provider();
+      await flush();
+      expect(source).toHaveBeenCalledTimes(3);
+      c.advance(1_000);
+      await provider();
+      await flush();
+      expect(source).toHaveBeenCalledTimes(4);
+    });
+
+    it("serves valid cached credentials to callers in the mandatory window when the refresh fails", async () => {
+      const c = clock();
+      const first = credentials(c.at(60 * MINUTE));
+      const source = vi.fn().mockResolvedValueOnce(first).mockRejectedValue(new Error("throttled"));
+      const provider = withRefresh(source, { now: c.now, jitter: false });
+      await provider();
+      c.advance(59.5 * MINUTE);
+      expect(await provider()).toBe(first);
+      expect(await provider()).toBe(first);
+      expect(source).toHaveBeenCalledTimes(2);
+    });
+
+    it("caps the backoff so a failing source is asked at most every few minutes", async () => {
+      const c = clock();
+      const source = vi.fn().mockResolvedValueOnce(credentials(c.at(12 * 60 * MINUTE))).mockRejectedValue(new Error("down"));
+      const provider = withRefresh(source, { now: c.now, jitter: false, random: () => 1 });
+      await provider();
+      c.advance(11 * 60 * MINUTE); // inside the 60-minute advisory window
+      for (let i = 0; i < 60 * 6; i += 1) {
+        await provider();
+        await flush();
+        c.advance(10_000);
+      }
+      // Delays 1, 2, 4 … 256 s, then 300 s: about 17 calls in that hour, never one per caller.
+      expect(source.mock.calls.length).toBeGreaterThan(10);
+      expect(source.mock.calls.length).toBeLessThan(25);
+    });
+
+    it("rejects with a typed error carrying the last source error once the cached credentials expired", async () => {
+      const c = clock();
+      const cause = new Error("STS is down");
+      const source = vi.fn().mockResolvedValueOnce(credentials(c.at(60 * MINUTE))).mockRejectedValue(cause);
+      const provider = withRefresh(source, { now: c.now, jitter: false });
+      await provider();
+      c.advance(61 * MINUTE);
+      await expect(provider()).rejects.toMatchObject({
+        name: "CredentialsExpiredError",
+        code: "CREDENTIALS_EXPIRED",
+        tryNextLink: false,
+        cause,
+      });
+      await expect(provider()).rejects.toBeInstanceOf(CredentialsProviderError);
+    });
+  });
+
+  describe("first call", () => {
+    it("rejects every waiting caller with the source's error, and tries again a few seconds later", async () => {
+      const c = clock();
+      const blip = new Error("STS blip");
+      const source = vi.fn().mockRejectedValueOnce(blip).mockResolvedValue(credentials(c.at(60 * MINUTE)));
+      const provider = withRefresh(source, { now: c.now });
+
+      const results = await Promise.allSettled(Array.from({ length: 50 }, () => provider()));
+      expect(results.every((r) => r.status === "rejected" && r.reason === blip)).toBe(true);
+      expect(source).toHaveBeenCalledTimes(1);
+
+      c.advance(3_000);
+      await expect(provider()).resolves.toMatchObject({ accessKeyId: expect.any(String) });
+      expect(source).toHaveBeenCalledTimes(2);
+    });
+
+    it("does not call a failing source again for callers inside the backoff", async () => {
+      const c = clock();
+      const source = vi.fn().mockRejectedValue(new Error("down"));
+      const provider = withRefresh(source, { now: c.now, random: () => 1 });
+      for (let i = 0; i < 1_000; i += 1) await provider().catch(() => undefined);
+      expect(source).toHaveBeenCalledTimes(1);
+    });
+
+    it("keeps the source error's tryNextLink so SDK chains move on", async () => {
+      const source = vi.fn().mockRejectedValue(new CredentialsProviderError("not configured", { tryNextLink: true }));
+      await expect(withRefresh(source)()).rejects.toMatchObject({ tryNextLink: true });
+    });
+  });
+
+  describe("bad credentials from the source", () => {
+    it("rejects credentials that are already expired with a typed error", async () => {
+      const c = clock();
+      const source = vi.fn(async () => credentials(c.at(-1)));
+      await expect(withRefresh(source, { now: c.now })()).rejects.toMatchObject({
+        code: "SOURCE_RETURNED_EXPIRED_CREDENTIALS",
+        tryNextLink: false,
+      });
+    });
+
+    it("rejects a result without keys with a typed error", async () => {
+      const source = vi.fn(async () => ({ accessKeyId: "", secretAccessKey: "x" }));
+      await expect(withRefresh(source)()).rejects.toMatchObject({ code: "SOURCE_RETURNED_INVALID_CREDENTIALS" });
+    });
+
+    it("serves credentials that expire inside the mandatory window with a warning, without a refresh loop", async () => {
+      const c = clock();
+      const source = vi.fn(async () => credentials(c.at(30_000)));
+      const events: RefreshEvent[] = [];
+      const provider = withRefresh(source, { now: c.now, onEvent: (e) => events.push(e) });
+
+      await Promise.all(Array.from({ length: 100 }, () => provider()));
+      for (let i = 0; i < 100; i += 1) await provider();
+      expect(source).toHaveBeenCalledTimes(1);
+      expect(events).toContainEqual(expect.objectContaining({ type: "short-lived-credentials", remainingMs: 30_000 }));
+    });
+  });
+
+  describe("isolation", () => {
+    it("keeps no state between two instances", async () => {
+      const a = vi.fn(async () => credentials());
+      const b = vi.fn(async () => credentials());
+      const providerA = withRefresh(a);
+      const providerB = withRefresh(b);
+      const fromA = await providerA();
+      const fromB = await providerB();
+      expect(fromA).not.toBe(fromB);
+      expect(a).toHaveBeenCalledTimes(1);
+      expect(b).toHaveBeenCalledTimes(1);
+    });
+
+    it("arms no timer", async () => {
+      vi.useFakeTimers();
+      try {
+        const source = vi.fn(async () => credentials(new Date(Date.now() + 60 * MINUTE)));
+        const provider = withRefresh(source);
+        await provider();
+        await provider({ forceRefresh: true });
+        expect(vi.getTimerCount()).toBe(0);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it("survives an onEvent observer that throws", async () => {
+      const provider = withRefresh(async () => credentials(), {
+        onEvent: () => {
+          throw new Error("observer bug");
+        },
+      });
+      await expect(provider()).resolves.toMatchObject({ accessKeyId: expect.any(String) });
+    });
+  });
+
+  describe("events", () => {
+    it("reports forced refreshes and new expirations", async () => {
+      const c = clock();
+      const expiration = c.at(60 * MINUTE);
+      const events: RefreshEvent[] = [];
+      const provider = withRefresh(async () => credentials(expiration), { now: c.now, onEvent: (e) => events.push(e) });
+      await provider({ forceRefresh: true });
+      expect(events.map((e) => e.type)).toEqual(["forced-refresh", "refresh-started", "refreshed"]);
+      expect(events[2]).toMatchObject({ type: "refreshed", reason: "forced", expiration });
+    });
+  });
+
+  describe("options", () => {
+    it.each([
+      [{ refreshBeforeMs: -1 }, /refreshBeforeMs/],
+      [{ mustRefreshBeforeMs: Number.NaN }, /mustRefreshBeforeMs/],
+      [{ refreshBeforeMs: 1_000, mustRefreshBeforeMs: 2_000 }, /at least mustRefreshBeforeMs/],
+      [{ retry: { maxDelayMs: Number.POSITIVE_INFINITY } }, /retry.maxDelayMs/],
+    ])("throws a TypeError naming the bad option %o", (options, message) => {
+      expect(() => withRefresh(async () => credentials(), options)).toThrow(message);
+      expect(() => withRefresh(async () => credentials(), options)).toThrow(TypeError);
+    });
+
+    it("throws a TypeError when the source is not a function", () => {
+      expect(() => withRefresh(undefined as never)).toThrow(TypeError);
+    });
+  });
+});
