@@ -1,0 +1,105 @@
+import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type OidcIssuer, startOidcIssuer } from "@workload-identity/testing";
+import { type StsEmulator, startStsEmulator } from "@workload-identity/testing";
+
+const ROLE = "arn:aws:iam::123456789012:role/team/orders-reader";
+
+describe(startStsEmulator.name, () => {
+  let issuer: OidcIssuer;
+  let sts: StsEmulator;
+  let client: STSClient;
+  let clock = Date.now();
+
+  beforeAll(async () => {
+    issuer = await startOidcIssuer();
+    sts = await startStsEmulator({
+      roles: [{ arn: ROLE, issuer: issuer.issuer, allowedSubjects: ["system:serviceaccount:shop:orders"] }],
+      now: () => clock,
+    });
+    client = new STSClient({ region: "eu-west-1", endpoint: sts.endpoint, maxAttempts: 1 });
+  });
+  afterAll(async () => {
+    client.destroy();
+    await sts.close();
+    await issuer.close();
+  });
+  beforeEach(() => {
+    clock = Date.now();
+    sts.clearFaults();
+  });
+
+  const assume = async (token: string, sessionName = "shop.orders") =>
+    client.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE, RoleSessionName: sessionName, WebIdentityToken: token, DurationSeconds: 900 }));
+
+  it("answers AssumeRoleWithWebIdentity in the XML shape the SDK's STSClient parses", async () => {
+    const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" });
+    const before = sts.callCount;
+    const output = await assume(token);
+    expect(output.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
+    expect(output.Credentials?.SecretAccessKey).toEqual(expect.any(String));
+    expect(output.Credentials?.SessionToken).toEqual(expect.any(String));
+    expect(output.Credentials?.Expiration?.getTime()).toBe(Math.floor(clock / 1000) * 1000 + 900_000);
+    expect(output.AssumedRoleUser).toEqual({
+      Arn: "arn:aws:sts::123456789012:assumed-role/orders-reader/shop.orders",
+      AssumedRoleId: expect.stringMatching(/^AROA[A-Z2-7]{17}:shop\.orders$/),
+    });
+    expect(output.SubjectFromWebIdentityToken).toBe("system:serviceaccount:shop:orders");
+    expect(output.Audience).toBe("sts.amazonaws.com");
+    expect(output.Provider).toBe(`arn:aws:iam::123456789012:oidc-provider/${issuer.issuer.slice("http://".length)}`);
+    expect(output.$metadata.requestId).toBe(sts.calls.at(-1)?.requestId);
+    expect(sts.callCount).toBe(before + 1);
+    expect(sts.credentialsIssued().map((c) => c.accessKeyId)).toContain(output.Credentials?.AccessKeyId);
+  });
+
+  it("answers GetCallerIdentity for the credentials it issued", async () => {
+    const { Credentials } = await assume(await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" }));
+    const signed = new STSClient({
+      region: "eu-west-1",
+      endpoint: sts.endpoint,
+      credentials: {
+        accessKeyId: Credentials?.AccessKeyId ?? "",
+        secretAccessKey: Credentials?.SecretAccessKey ?? "",
+        sessionToken: Credentials?.SessionToken ?? "",
+      },
+    });
+    const identity = await signed.send(new GetCallerIdentityCommand({}));
+    signed.destroy();
+    expect(identity).toMatchObject({ Account: "123456789012", Arn: "arn:aws:sts::123456789012:assumed-role/orders-reader/shop.orders" });
+  });
+
+  it.each([
+    // The SDK turns STS's wire codes into its modelled exception names (InvalidIdentityToken → …Exception).
+    ["a token for another service account", { namespace: "shop", serviceAccount: "billing" }, "AccessDenied", "AccessDenied", 403],
+    ["a token signed by a key the JWKS does not publish", { namespace: "shop", serviceAccount: "orders", signer: "untrusted" as const }, "InvalidIdentityToken", "InvalidIdentityTokenException", 400],
+    ["a token for another audience", { namespace: "shop", serviceAccount: "orders", audience: "vault" }, "InvalidIdentityToken", "InvalidIdentityTokenException", 400],
+  ])("refuses %s with an error the SDK parses", async (_, claims, code, name, status) => {
+    const error = await assume(await issuer.mintServiceAccountToken(claims)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name, $fault: "client", $metadata: { httpStatusCode: status } });
+    expect((error as { $metadata: { requestId?: string } }).$metadata.requestId).toBe(sts.calls.at(-1)?.requestId);
+    expect(sts.calls.at(-1)).toMatchObject({ errorCode: code, status });
+  });
+
+  it("refuses an expired token with ExpiredTokenException, by its own clock", async () => {
+    const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders", lifetimeSeconds: 600 });
+    clock += 601_000;
+    await expect(assume(token)).rejects.toMatchObject({ name: "ExpiredTokenException", $metadata: { httpStatusCode: 400 } });
+  });
+
+  it("validates the session name as STS does", async () => {
+    const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" });
+    await expect(assume(token, "has space")).rejects.toMatchObject({ name: "ValidationError" });
+  });
+
+  it.each([
+    [{ kind: "throttling" } as const, "Throttling", 400],
+    [{ kind: "idp-communication-error" } as const, "IDPCommunicationErrorException", 400],
+    [{ kind: "invalid-identity-token" } as const, "InvalidIdentityTokenException", 400],
+    [{ kind: "http-500" } as const, "InternalFailure", 500],
+  ])("fails the next call as told: %o", async (fault, name, status) => {
+    const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" });
+    sts.injectFault(fault);
+    await expect(assume(token)).rejects.toMatchObject({ name, $metadata: { httpStatusCode: status } });
+    await expect(assume(token)).resolves.toMatchObject({ Credentials: expect.any(Object) });
+  });
+});
