@@ -1,0 +1,108 @@
+import { WorkloadIdentityError } from "@workload-identity/refresh";
+
+/** Which credential source a half configuration belongs to. */
+export type HalfConfiguredSource = "web-identity" | "pod-identity" | "roles-anywhere";
+
+const HALF_CONFIGURED_CODES = {
+  "web-identity": "HALF_CONFIGURED_WEB_IDENTITY",
+  "pod-identity": "HALF_CONFIGURED_POD_IDENTITY",
+  "roles-anywhere": "HALF_CONFIGURED_ROLES_ANYWHERE",
+} as const;
+
+/**
+ * Some variables of a credential source are set and others it needs are missing or empty. Never falls through to
+ * another source: a pod silently running with the node's role is a security bug. `tryNextLink` is `false`.
+ */
+export class HalfConfiguredError extends WorkloadIdentityError {
+  /** The source the variables belong to. */
+  readonly source: HalfConfiguredSource;
+  /** The variables that are set. */
+  readonly present: readonly string[];
+  /** The variables that are missing or empty. */
+  readonly missing: readonly string[];
+
+  constructor(source: HalfConfiguredSource, present: readonly string[], missing: readonly string[], hint = "") {
+    super(
+      HALF_CONFIGURED_CODES[source],
+      `${source} is half configured: ${present.join(", ")} ${present.length === 1 ? "is" : "are"} set but ` +
+        `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing or empty. Set ${missing.join(", ")}, ` +
+        `or unset ${present.join(", ")} to use another credential source.${hint === "" ? "" : ` ${hint}`}`,
+    );
+    this.source = source;
+    this.present = present;
+    this.missing = missing;
+  }
+}
+
+/** An environment variable has a value the selected source cannot use, e.g. a session duration that is not a number. */
+export class InvalidEnvironmentValueError extends WorkloadIdentityError {
+  /** The variable at fault. */
+  readonly variable: string;
+
+  constructor(variable: string, problem: string) {
+    super("INVALID_ENVIRONMENT_VALUE", `${variable} ${problem}.`);
+    this.variable = variable;
+  }
+}
+
+/** EKS Pod Identity was selected and the agent (or its token file) failed; the SDK's error is kept as `cause`. */
+export class PodIdentityError extends WorkloadIdentityError {
+  constructor(endpoint: string, cause: unknown) {
+    super(
+      "POD_IDENTITY_FAILED",
+      `EKS Pod Identity is configured (AWS_CONTAINER_CREDENTIALS_FULL_URI=${endpoint}) but getting credentials from it ` +
+        `failed: ${describeCause(cause)}. Check that the eks-pod-identity-agent add-on runs on the node, that a pod ` +
+        "identity association exists for this service account, and that the token file is mounted.",
+      { cause },
+    );
+  }
+}
+
+/** The Roles Anywhere passphrase file could not be read. */
+export class PassphraseFileError extends WorkloadIdentityError {
+  constructor(path: string, cause: unknown) {
+    super(
+      "PASSPHRASE_FILE_UNREADABLE",
+      `Could not read the private key passphrase file ${path} (AWS_ROLES_ANYWHERE_PRIVATE_KEY_PASSPHRASE_FILE): ` +
+        `${(cause as { code?: unknown } | undefined)?.code ?? "error"}. Mount the file or unset the variable.`,
+      { cause },
+    );
+  }
+}
+
+/** Nothing is configured and the SDK chain fallback is disabled (`fallback: false`). `tryNextLink` is `true`. */
+export class NoCredentialSourceError extends WorkloadIdentityError {
+  constructor() {
+    super(
+      "NO_CREDENTIAL_SOURCE",
+      "No credential source is configured (no web identity, Pod Identity or Roles Anywhere variables) and the SDK " +
+        "chain fallback is disabled (fallback: false). Configure one of them, or enable the fallback.",
+      { tryNextLink: true },
+    );
+  }
+}
+
+/** The SDK's default chain found no credentials; its error is kept as `cause`. */
+export class SdkChainError extends WorkloadIdentityError {
+  constructor(cause: unknown) {
+    super(
+      "SDK_CHAIN_NO_CREDENTIALS",
+      "No workload identity is configured, and the AWS SDK's default chain (env keys, SSO, profiles, " +
+        `credential_process, container credentials, instance metadata) found no credentials: ${describeCause(cause)}. ` +
+        "Configure a source (see `npx @workload-identity/credentials explain`), or sign in locally (aws sso login).",
+      { cause },
+    );
+  }
+}
+
+/** A one-line description of an SDK error: name, message, and the service's error `Code` if it returned one. */
+export function describeCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const serviceCode = (error as { Code?: unknown }).Code;
+  const serviceMessage = (error as { Message?: unknown }).Message;
+  const extra =
+    typeof serviceCode === "string"
+      ? ` (${serviceCode}${typeof serviceMessage === "string" ? `: ${serviceMessage}` : ""})`
+      : "";
+  return `${error.name}: ${error.message.split("\n")[0] ?? ""}${extra}`;
+}
