@@ -385,14 +385,40 @@ describe(withRefresh.name, () => {
       expect(b).toHaveBeenCalledTimes(1);
     });
 
-    it("arms no timer", async () => {
-      vi.useFakeTimers();
+    it("arms no timer that keeps the process alive", async () => {
+      const armed: NodeJS.Timeout[] = [];
+      const realSetTimeout = globalThis.setTimeout;
+      const spy = vi.spyOn(globalThis, "setTimeout").mockImplementation(((...args: Parameters<typeof setTimeout>) => {
+        const timer = realSetTimeout(...args);
+        armed.push(timer);
+        return timer;
+      }) as typeof setTimeout);
       try {
-        const source = vi.fn(async () => credentials(new Date(Date.now() + 60 * MINUTE)));
-        const provider = withRefresh(source);
+        const provider = withRefresh(async () => credentials(new Date(Date.now() + 60 * MINUTE)));
+        await provider();
         await provider();
         await provider({ forceRefresh: true });
-        expect(vi.getTimerCount()).toBe(0);
+        await provider();
+      } finally {
+        spy.mockRestore();
+      }
+      expect(armed.length).toBeGreaterThan(0);
+      expect(armed.every((timer) => !timer.hasRef())).toBe(true);
+      for (const timer of armed) clearTimeout(timer);
+    });
+
+    it("notices the passing of real time on the hot path (fake timers, default clock)", async () => {
+      vi.useFakeTimers({ now: T0 });
+      try {
+        const source = vi.fn(async () => credentials(new Date(Date.now() + 60 * MINUTE)));
+        const provider = withRefresh(source, { jitter: false });
+        const first = await provider();
+        expect(await provider()).toBe(first);
+        vi.advanceTimersByTime(46 * MINUTE);
+        expect(await provider()).toBe(first); // served at once, refresh started in the background
+        expect(source).toHaveBeenCalledTimes(2);
+        await vi.advanceTimersByTimeAsync(0);
+        expect(await provider()).not.toBe(first);
       } finally {
         vi.useRealTimers();
       }

@@ -24,6 +24,13 @@ interface CacheEntry {
   readonly mandatoryAt: number;
 }
 
+/**
+ * How long the hot path may trust the last clock reading. Reading the clock costs as much as the rest of a cached
+ * call, so within this span callers get the cached promise without one. The span is measured by an unref'd timer on
+ * the monotonic clock, so even after a laptop resumes from sleep the trust lasts at most this long.
+ */
+const CLOCK_TRUST_MS = 1_000;
+
 interface FailureState {
   readonly error: unknown;
   readonly consecutiveFailures: number;
@@ -38,7 +45,7 @@ interface FailureState {
  * - In the advisory window the refresh runs in the background and callers keep the cached credentials.
  * - When a refresh fails, still-valid credentials keep being served and the source is retried after a backoff with
  *   full jitter; once they expire callers get a {@link CredentialsExpiredError} whose `cause` is the last failure.
- * - No timer is ever armed: all decisions are made on calls, against the clock.
+ * - Decisions are made on calls, against the clock; the only timer is an unref'd one that never keeps a process alive.
  *
  * @param source - the provider to cache, called only when a refresh is due
  * @param options - windows, retry and observability; validated here, synchronously
@@ -51,10 +58,26 @@ export function withRefresh(
   if (typeof source !== "function") throw new TypeError("withRefresh: source must be a credential provider function.");
   const config = resolveRefreshOptions(options);
   const { now } = config;
+  // With an injected clock (tests) the clock is read at every call; trust needs the real one.
+  const trustClock = options?.now === undefined;
 
   let cached: CacheEntry | undefined;
   let inflight: Promise<CacheEntry> | undefined;
   let failure: FailureState | undefined;
+  /** The entry known to be before its refresh point as of a clock reading less than CLOCK_TRUST_MS ago. */
+  let trusted: CacheEntry | undefined;
+
+  const trust = (entry: CacheEntry, at: number): void => {
+    if (!trustClock) return;
+    trusted = entry;
+    const timer = setTimeout(
+      () => {
+        if (trusted === entry) trusted = undefined;
+      },
+      Math.min(CLOCK_TRUST_MS, entry.refreshAt - at),
+    );
+    timer.unref();
+  };
 
   const emit = (event: RefreshEvent): void => {
     if (config.onEvent === undefined) return;
@@ -139,6 +162,7 @@ export function withRefresh(
           throw error;
         }
         cached = entry;
+        trusted = undefined;
         failure = undefined;
         emit({ type: "refreshed", reason, expiration: credentials.expiration, durationMs: now() - startedAt });
         return entry;
@@ -207,7 +231,14 @@ export function withRefresh(
   return (callOptions?: RefreshCallOptions) => {
     const forced = callOptions?.forceRefresh === true;
     // The hot path: one comparison and a promise that is already resolved.
-    if (cached !== undefined && !forced && now() < cached.refreshAt) return cached.promise;
+    if (trusted !== undefined && !forced) return trusted.promise;
+    if (cached !== undefined && !forced) {
+      const at = now();
+      if (at < cached.refreshAt) {
+        trust(cached, at);
+        return cached.promise;
+      }
+    }
     return slowPath(forced);
   };
 }
