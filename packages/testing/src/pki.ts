@@ -3,6 +3,8 @@ import "reflect-metadata";
 import { randomBytes, webcrypto, X509Certificate as NodeX509Certificate } from "node:crypto";
 import * as x509 from "@peculiar/x509";
 
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+
 // A test PKI made at test time — root CA → intermediate CA → leaves — so no key or certificate is ever committed.
 
 /** Key types IAM Roles Anywhere accepts, as the tests name them. */
@@ -51,17 +53,18 @@ interface Authority {
   readonly keyType: TestKeyType;
 }
 
-const crypto = webcrypto as unknown as Crypto;
+// @peculiar/x509 is typed against the DOM's Crypto; Node's webcrypto is the same API.
+const crypto = webcrypto as unknown as NonNullable<Parameters<typeof x509.X509CertificateGenerator.create>[1]>;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-const keyAlgorithms: Record<TestKeyType, RsaHashedKeyGenParams | EcKeyGenParams> = {
+const keyAlgorithms: Record<TestKeyType, webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams> = {
   rsa2048: { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
   p256: { name: "ECDSA", namedCurve: "P-256" },
   p384: { name: "ECDSA", namedCurve: "P-384" },
 };
 
-const signingAlgorithms: Record<TestKeyType, Algorithm | EcdsaParams> = {
+const signingAlgorithms: Record<TestKeyType, webcrypto.Algorithm | webcrypto.EcdsaParams> = {
   rsa2048: { name: "RSASSA-PKCS1-v1_5" },
   p256: { name: "ECDSA", hash: "SHA-256" },
   p384: { name: "ECDSA", hash: "SHA-384" },
@@ -147,7 +150,7 @@ async function issueLeaf(issuer: Authority, defaultKeyType: TestKeyType, options
     crypto,
   );
   const certificateDer = Buffer.from(certificate.rawData);
-  const pkcs8 = Buffer.from(await crypto.subtle.exportKey("pkcs8", keys.privateKey));
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));
   return {
     certificatePem: certificate.toString("pem"),
     certificateDer,
@@ -160,7 +163,7 @@ async function issueLeaf(issuer: Authority, defaultKeyType: TestKeyType, options
 }
 
 async function generateKeys(keyType: TestKeyType): Promise<CryptoKeyPair> {
-  return (await crypto.subtle.generateKey(keyAlgorithms[keyType], true, ["sign", "verify"])) as CryptoKeyPair;
+  return (await webcrypto.subtle.generateKey(keyAlgorithms[keyType], true, ["sign", "verify"])) as CryptoKeyPair;
 }
 
 function randomSerial(): string {
