@@ -8,3 +8,22 @@ export {
   type StsFault,
   startStsEmulator,
 } from "./sts-emulator.js";
+export {
+  type Radosgw,
+  type RadosgwStartupTimings,
+  radosgwUnavailableReason,
+  readRadosgwLog,
+  type StartRadosgwOptions,
+  startRadosgw,
+} from "./radosgw.js";
+export { RadosgwRequestError, RadosgwStartError } from "./radosgw-errors.js";
+export {
+  createRadosgwIam,
+  type RadosgwCredentials,
+  type RadosgwIam,
+  type RadosgwPolicyDocument,
+  type RadosgwRequest,
+  type RadosgwResponse,
+  sendRadosgwRequest,
+  xmlText,
+} from "./radosgw-requests.js";

@@ -1,0 +1,372 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { accessSync, constants, readFileSync, rmSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { RadosgwStartError } from "./radosgw-errors.js";
+import { createRadosgwIam, type RadosgwCredentials, type RadosgwIam } from "./radosgw-requests.js";
+
+/** How long each phase of the cold start took, in milliseconds. */
+export interface RadosgwStartupTimings {
+  /** Monitor map, monitor store and monitor process. */
+  readonly monitorMs: number;
+  /** OSD registered, formatted and started. */
+  readonly osdMs: number;
+  /** radosgw started until its S3 endpoint answered. */
+  readonly gatewayMs: number;
+  /** The admin user with IAM caps created. */
+  readonly adminUserMs: number;
+  readonly totalMs: number;
+}
+
+/** A throwaway single-node Ceph (one monitor, one in-memory OSD) with radosgw serving S3, STS and IAM on 127.0.0.1. */
+export interface Radosgw {
+  /** "http://127.0.0.1:PORT": S3, STS and IAM all answer here. */
+  readonly endpoint: string;
+  /** An admin user holding the `roles=*;oidc-provider=*` caps; these are throwaway keys of a throwaway cluster. */
+  readonly adminCredentials: RadosgwCredentials;
+  /** IAM calls signed with {@link Radosgw.adminCredentials}. */
+  readonly iam: RadosgwIam;
+  /** The cluster's directory (config, monitor store, logs); removed by {@link Radosgw.close}. */
+  readonly dir: string;
+  readonly timings: RadosgwStartupTimings;
+  /** Kills every daemon and removes {@link Radosgw.dir}. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startRadosgw}. */
+export interface StartRadosgwOptions {
+  /**
+   * Parent directory; the cluster lives in a fresh `radosgw-XXXXXX` directory inside it.
+   * @defaultValue the OS temp directory
+   */
+  dir?: string;
+  /**
+   * How long the whole start may take before it fails.
+   * @defaultValue 90000
+   */
+  timeoutMs?: number;
+}
+
+const REQUIRED_BINARIES = ["ceph", "ceph-mon", "ceph-osd", "monmaptool", "radosgw", "radosgw-admin"] as const;
+const GATEWAY_NAME = "client.rgw.wi";
+const ADMIN_ACCESS_KEY_ID = "WIADMINACCESSKEY0001";
+
+/**
+ * Why radosgw cannot be started here (e.g. "radosgw not installed (missing: radosgw, ceph-osd)"), or undefined when
+ * every binary is on the PATH. Synchronous, so a test file can decide `describe.skipIf` while it is collected.
+ */
+export function radosgwUnavailableReason(): string | undefined {
+  const path = (process.env["PATH"] ?? "").split(delimiter).filter((entry) => entry !== "");
+  const missing = REQUIRED_BINARIES.filter((binary) => !path.some((entry) => isExecutable(join(entry, binary))));
+  return missing.length === 0 ? undefined : `radosgw not installed (missing: ${missing.join(", ")})`;
+}
+
+/**
+ * Starts one ceph-mon, one memstore ceph-osd and radosgw with STS and IAM enabled, all on 127.0.0.1 with free ports
+ * and without authentication between the daemons, waits until radosgw answers and creates an admin user with the IAM
+ * caps. Resolves undefined when the Ceph binaries are missing (see {@link radosgwUnavailableReason} for why).
+ *
+ * The daemons die with the calling process even if it is killed: each runs under a small shell that kills it when
+ * the pipe from this process closes.
+ */
+export async function startRadosgw(options: StartRadosgwOptions = {}): Promise<Radosgw | undefined> {
+  if (radosgwUnavailableReason() !== undefined) return undefined;
+  const started = performance.now();
+  const deadline = started + (options.timeoutMs ?? 90_000);
+  const dir = await mkdtemp(join(options.dir ?? tmpdir(), "radosgw-"));
+  const cluster = new Cluster(dir, deadline);
+  try {
+    await Promise.all(["run", "log", "mon.a", "osd.0", "rgw"].map((sub) => mkdir(join(dir, sub))));
+    const [monitorPort, gatewayPort] = await twoFreePorts();
+    const fsid = randomUUID();
+    const config = join(dir, "ceph.conf");
+    await writeFile(config, cephConfig({ dir, fsid, monitorPort, gatewayPort }));
+    const c = ["-c", config];
+
+    let mark = performance.now();
+    await cluster.run("monmaptool", [...c, "--create", "--fsid", fsid, "--addv", "a", `[v1:127.0.0.1:${monitorPort}]`, join(dir, "monmap")]);
+    await cluster.run("ceph-mon", [...c, "--mkfs", "-i", "a", "--monmap", join(dir, "monmap")]);
+    cluster.spawnDaemon("ceph-mon", [...c, "-f", "-i", "a"]);
+    const monitorMs = performance.now() - mark;
+
+    mark = performance.now();
+    const osdUuid = randomUUID();
+    const osdId = (await cluster.run("ceph", [...c, "osd", "new", osdUuid])).trim();
+    await Promise.all([
+      cluster.run("ceph-osd", [...c, "-i", osdId, "--mkfs", "--osd-uuid", osdUuid]),
+      cluster.run("ceph", [...c, "osd", "crush", "add", `osd.${osdId}`, "1.0", "root=default"]),
+    ]);
+    cluster.spawnDaemon("ceph-osd", [...c, "-f", "-i", osdId]);
+    const osdMs = performance.now() - mark;
+
+    mark = performance.now();
+    const endpoint = `http://127.0.0.1:${gatewayPort}`;
+    cluster.spawnDaemon("radosgw", [...c, "-f", "-n", GATEWAY_NAME]);
+    await cluster.waitUntilAnswering(endpoint);
+    const gatewayMs = performance.now() - mark;
+
+    mark = performance.now();
+    const adminCredentials: RadosgwCredentials = {
+      accessKeyId: ADMIN_ACCESS_KEY_ID,
+      secretAccessKey: randomBytes(20).toString("hex"),
+    };
+    await cluster.run("radosgw-admin", [
+      ...c,
+      "user",
+      "create",
+      "--uid=wi-admin",
+      "--display-name=workload-identity tests",
+      `--access-key=${adminCredentials.accessKeyId}`,
+      `--secret=${adminCredentials.secretAccessKey}`,
+      "--caps=roles=*;oidc-provider=*",
+    ]);
+    const adminUserMs = performance.now() - mark;
+
+    return {
+      endpoint,
+      adminCredentials,
+      iam: createRadosgwIam(endpoint, adminCredentials),
+      dir,
+      timings: { monitorMs, osdMs, gatewayMs, adminUserMs, totalMs: performance.now() - started },
+      close: () => cluster.close(),
+    };
+  } catch (error) {
+    await cluster.close();
+    throw error;
+  }
+}
+
+/** The processes and directory of one cluster, and how to take them down. */
+class Cluster {
+  readonly #dir: string;
+  readonly #deadline: number;
+  readonly #daemons: Daemon[] = [];
+  readonly #onExit = (): void => this.#killNow();
+  #closing: Promise<void> | undefined;
+
+  constructor(dir: string, deadline: number) {
+    this.#dir = dir;
+    this.#deadline = deadline;
+    process.once("exit", this.#onExit);
+  }
+
+  /** Runs a one-shot command to completion; returns its stdout. */
+  run(command: string, args: readonly string[]): Promise<string> {
+    const timeout = Math.max(1, Math.ceil(this.#deadline - performance.now()));
+    return new Promise((resolve, reject) => {
+      execFile(command, args, { timeout, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+        if (error) reject(new RadosgwStartError(describeCommand(command, args), tail(stderr) || error.message, error));
+        else resolve(stdout);
+      });
+    });
+  }
+
+  /** Starts a daemon in the foreground under a watchdog shell (see WATCHDOG). */
+  spawnDaemon(command: string, args: readonly string[]): void {
+    const child = spawn("sh", ["-c", WATCHDOG, "watchdog", command, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const daemon: Daemon = { command, child, pid: undefined, stderr: "", exited: undefined };
+    child.stdout?.setEncoding("utf8").once("data", (line: string) => {
+      const pid = Number.parseInt(line, 10);
+      if (Number.isInteger(pid)) daemon.pid = pid;
+    });
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+      daemon.stderr = (daemon.stderr + chunk).slice(-4000);
+    });
+    daemon.exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(signal ?? code ?? 0)));
+    this.#daemons.push(daemon);
+  }
+
+  /** Polls radosgw's S3 endpoint (an anonymous ListBuckets) until it answers; fails as soon as a daemon dies. */
+  async waitUntilAnswering(endpoint: string): Promise<void> {
+    let lastProblem = "no answer yet";
+    for (;;) {
+      const dead = this.#daemons.find((daemon) => daemon.child.exitCode !== null || daemon.child.signalCode !== null);
+      if (dead) {
+        throw new RadosgwStartError(
+          `${dead.command} exited`,
+          `${tail(dead.stderr) || "no stderr"}; see ${join(this.#dir, "log")}`,
+        );
+      }
+      if (performance.now() > this.#deadline) {
+        throw new RadosgwStartError("waiting for radosgw", `${lastProblem}; see ${join(this.#dir, "log")}`);
+      }
+      try {
+        const response = await fetch(endpoint, { signal: AbortSignal.timeout(2_000) });
+        await response.arrayBuffer();
+        if (response.ok) return;
+        lastProblem = `HTTP ${response.status}`;
+      } catch (error) {
+        lastProblem = error instanceof Error ? error.message : String(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    // Ending the pipe makes each watchdog SIGKILL its daemon: a throwaway in-memory cluster needs no clean shutdown.
+    for (const daemon of this.#daemons) daemon.child.stdin?.end();
+    await Promise.all(
+      this.#daemons.map(async (daemon) => {
+        const timer = setTimeout(() => killQuietly(daemon.pid, daemon.child.pid), 5_000);
+        await daemon.exited;
+        clearTimeout(timer);
+      }),
+    );
+    process.removeListener("exit", this.#onExit);
+    await rm(this.#dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+
+  /** The synchronous last resort when the test process exits without having called close(). */
+  #killNow(): void {
+    for (const daemon of this.#daemons) killQuietly(daemon.pid, daemon.child.pid);
+    try {
+      rmSync(this.#dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // Best effort while exiting.
+    }
+  }
+}
+
+interface Daemon {
+  readonly command: string;
+  readonly child: ChildProcess;
+  pid: number | undefined;
+  stderr: string;
+  exited: Promise<unknown> | undefined;
+}
+
+/**
+ * Runs "$@" in the background, prints its pid, and SIGKILLs it once our stdin reaches end of file — when close()
+ * ends the pipe, or when the test process dies in any way. The reader keeps a copy of stdin on fd 3 because a
+ * background job's stdin is /dev/null.
+ */
+const WATCHDOG = `
+exec 3<&0 0</dev/null
+"$@" 3<&- &
+daemon=$!
+echo "$daemon"
+{ while read -r _ <&3; do :; done; kill -KILL "$daemon" 2>/dev/null; } &
+watcher=$!
+exec 3<&-
+wait "$daemon"
+status=$?
+kill "$watcher" 2>/dev/null
+exit "$status"
+`;
+
+function killQuietly(...pids: (number | undefined)[]): void {
+  for (const pid of pids) {
+    if (pid === undefined) continue;
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function cephConfig(input: { dir: string; fsid: string; monitorPort: number; gatewayPort: number }): string {
+  const { dir, fsid, monitorPort, gatewayPort } = input;
+  // Single node, no replication, no cephx; every daemon binds 127.0.0.1 only; the OSD keeps its data in memory.
+  return `[global]
+fsid = ${fsid}
+mon host = v1:127.0.0.1:${monitorPort}
+public addr = 127.0.0.1
+cluster addr = 127.0.0.1
+ms bind msgr2 = false
+ms bind ipv6 = false
+auth cluster required = none
+auth service required = none
+auth client required = none
+keyring = /dev/null
+osd pool default size = 1
+osd pool default min size = 1
+osd pool default pg num = 8
+osd pool default pgp num = 8
+osd pool default pg autoscale mode = off
+osd crush chooseleaf type = 0
+mon allow pool size one = true
+mon warn on pool no redundancy = false
+mon max pg per osd = 2000
+mon data avail warn = 1
+# A lone monitor need not batch map changes for a second; radosgw's start makes ~12 of them (pools, app tags).
+paxos propose interval = 0.01
+paxos min wait = 0.001
+osd objectstore = memstore
+memstore device bytes = 1073741824
+osd class update on start = false
+osd crush update on start = false
+run dir = ${dir}/run
+admin socket = ${dir}/run/$name.asok
+pid file = ${dir}/run/$name.pid
+log file = ${dir}/log/$name.log
+mon data = ${dir}/mon.$id
+osd data = ${dir}/osd.$id
+
+[${GATEWAY_NAME}]
+rgw frontends = beast endpoint=127.0.0.1:${gatewayPort}
+rgw data = ${dir}/rgw
+rgw enable apis = s3, admin, sts, iam
+rgw s3 auth use sts = true
+rgw sts key = ${randomBytes(8).toString("hex")}
+`;
+}
+
+/** Two free TCP ports on 127.0.0.1 (held open together so they differ, then released for the daemons). */
+async function twoFreePorts(): Promise<[number, number]> {
+  const servers = await Promise.all(
+    [0, 1].map(() => {
+      const server = createServer();
+      return new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => resolve(server));
+      });
+    }),
+  );
+  const ports = servers.map((server) => {
+    const address = server.address();
+    if (address === null || typeof address === "string") throw new RadosgwStartError("free port", "no TCP address");
+    return address.port;
+  });
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  const [first, second] = ports;
+  if (first === undefined || second === undefined) throw new RadosgwStartError("free port", "no two ports");
+  return [first, second];
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The command line for a message, without the config path and with the admin secret masked. */
+function describeCommand(command: string, args: readonly string[]): string {
+  const shown = args.slice(2).map((arg) => (arg.startsWith("--secret=") ? "--secret=…" : arg));
+  return [command, ...shown].join(" ");
+}
+
+function tail(text: string): string {
+  return text.trim().split("\n").slice(-5).join(" | ");
+}
+
+/** The last lines of a daemon's log file, for a failure message. */
+export function readRadosgwLog(radosgw: Pick<Radosgw, "dir">, daemon: "monitor" | "osd" | "radosgw", lines = 40): string {
+  const name = { monitor: "mon.a", osd: "osd.0", radosgw: GATEWAY_NAME }[daemon];
+  try {
+    return readFileSync(join(radosgw.dir, "log", `${name}.log`), "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch (error) {
+    return `(no log: ${error instanceof Error ? error.message : String(error)})`;
+  }
+}
