@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { parseCli } from "./args.js";
+
+const required = [
+  "--certificate", "certs/tls.crt",
+  "--private-key", "/keys/tls.key",
+  "--trust-anchor-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/ta",
+  "--profile-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p",
+  "--role-arn", "arn:aws:iam::123456789012:role/app",
+];
+
+describe(parseCli.name, () => {
+  it("reads AWS's helper flags, resolving paths against the working directory", () => {
+    const command = parseCli(
+      ["credential-process", ...required, "--intermediates", "ca.crt", "--region", "eu-west-1", "--session-duration", "900",
+        "--endpoint", "http://127.0.0.1:1", "--role-session-name", "job", "--cache"],
+      "/work",
+    );
+    expect(command).toEqual({
+      command: "credential-process",
+      cache: true,
+      debug: false,
+      signing: {
+        certificate: "/work/certs/tls.crt",
+        privateKey: "/keys/tls.key",
+        intermediates: "/work/ca.crt",
+        passphraseFile: undefined,
+        trustAnchorArn: "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/ta",
+        profileArn: "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p",
+        roleArn: "arn:aws:iam::123456789012:role/app",
+        region: "eu-west-1",
+        sessionDurationSeconds: 900,
+        endpoint: "http://127.0.0.1:1",
+        roleSessionName: "job",
+      },
+    });
+  });
+
+  it("defaults serve to port 9911 and a 3600-second session, without the container route", () => {
+    const command = parseCli(["serve", ...required], "/");
+    expect(command).toMatchObject({ command: "serve", port: 9911, containerTokenFile: undefined });
+    expect(command).toHaveProperty("signing.sessionDurationSeconds", 3600);
+  });
+
+  it("accepts --flag=value and --port 0", () => {
+    const command = parseCli(["serve", ...required, "--port=0", "--container-token-file=/run/token"], "/");
+    expect(command).toMatchObject({ port: 0, containerTokenFile: "/run/token" });
+  });
+
+  it("names every missing required flag", () => {
+    expect(() => parseCli(["serve", "--certificate", "c"])).toThrowError(
+      expect.objectContaining({
+        code: "CLI_USAGE",
+        message: expect.stringContaining("--private-key, --trust-anchor-arn, --profile-arn, --role-arn") as string,
+      }),
+    );
+  });
+
+  it.each([
+    [["serve", ...required, "--port", "65536"], "--port"],
+    [["serve", ...required, "--port", "http"], "--port"],
+    [["credential-process", ...required, "--session-duration", "1h"], "--session-duration"],
+    [["credential-process", ...required, "--no-such-flag"], "--no-such-flag"],
+    [["credential-process", ...required, "--port", "1"], "--port"],
+    [["serve", ...required, "--cache"], "--cache"],
+    [["credential-process", ...required, "extra"], "extra"],
+    [["sign-string"], "sign-string"],
+  ])("rejects %j with CLI_USAGE naming %s", (argv, named) => {
+    expect(() => parseCli(argv)).toThrowError(
+      expect.objectContaining({ code: "CLI_USAGE", message: expect.stringContaining(named) as string }),
+    );
+  });
+
+  it("recognizes help and version", () => {
+    expect(parseCli([])).toEqual({ command: "help" });
+    expect(parseCli(["--help"])).toEqual({ command: "help" });
+    expect(parseCli(["serve", "--help"])).toEqual({ command: "help" });
+    expect(parseCli(["--version"])).toEqual({ command: "version" });
+  });
+});

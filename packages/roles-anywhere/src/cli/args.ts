@@ -1,0 +1,152 @@
+import { resolve } from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { CliUsageError } from "./errors.js";
+
+/** What both commands need to call CreateSession. Flag names follow AWS's `aws_signing_helper`. */
+export interface SigningConfig {
+  /** `--certificate`: absolute path of the leaf certificate (PEM or DER). */
+  readonly certificate: string;
+  /** `--private-key`: absolute path of its private key. */
+  readonly privateKey: string;
+  /** `--intermediates`: absolute path of the intermediate certificates bundle. */
+  readonly intermediates: string | undefined;
+  /** `--private-key-passphrase-file`: absolute path of a file holding the key's passphrase. */
+  readonly passphraseFile: string | undefined;
+  readonly trustAnchorArn: string;
+  readonly profileArn: string;
+  readonly roleArn: string;
+  /** `--region`; the library defaults it to the trust anchor's region. */
+  readonly region: string | undefined;
+  /** `--session-duration`, in seconds. @defaultValue 3600 */
+  readonly sessionDurationSeconds: number;
+  readonly endpoint: string | undefined;
+  readonly roleSessionName: string | undefined;
+}
+
+/** A parsed command line. */
+export type CliCommand =
+  | {
+      readonly command: "credential-process";
+      readonly signing: SigningConfig;
+      /** `--cache`: keep the credentials in a 0600 file until their refresh window. */
+      readonly cache: boolean;
+      readonly debug: boolean;
+    }
+  | {
+      readonly command: "serve";
+      readonly signing: SigningConfig;
+      /** `--port` on 127.0.0.1. @defaultValue 9911 */
+      readonly port: number;
+      /** `--container-token-file`: enables the container-credentials route. */
+      readonly containerTokenFile: string | undefined;
+      readonly debug: boolean;
+    }
+  | { readonly command: "help" }
+  | { readonly command: "version" };
+
+/** The port AWS's helper listens on by default. */
+export const DEFAULT_PORT = 9911;
+/** The session duration AWS's helper asks for by default, in seconds. */
+export const DEFAULT_SESSION_DURATION_SECONDS = 3600;
+
+const signingOptions = {
+  certificate: { type: "string" },
+  "private-key": { type: "string" },
+  intermediates: { type: "string" },
+  "private-key-passphrase-file": { type: "string" },
+  "trust-anchor-arn": { type: "string" },
+  "profile-arn": { type: "string" },
+  "role-arn": { type: "string" },
+  region: { type: "string" },
+  "session-duration": { type: "string" },
+  endpoint: { type: "string" },
+  "role-session-name": { type: "string" },
+  debug: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsConfig["options"];
+
+const commandOptions = {
+  "credential-process": { ...signingOptions, cache: { type: "boolean" } },
+  serve: { ...signingOptions, port: { type: "string" }, "container-token-file": { type: "string" } },
+} as const satisfies Record<string, ParseArgsConfig["options"]>;
+
+/**
+ * Parses `roles-anywhere <command> [flags]`. Throws {@link CliUsageError} naming the flag at fault; values are only
+ * checked for shape here (the library validates ARNs, durations and files when it is called).
+ */
+export function parseCli(argv: readonly string[], cwd: string = process.cwd()): CliCommand {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") return { command: "help" };
+  if (command === "version" || command === "--version") return { command: "version" };
+  if (command !== "credential-process" && command !== "serve") {
+    throw new CliUsageError(`Unknown command "${command}": use credential-process or serve.`);
+  }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    const options: ParseArgsConfig["options"] = commandOptions[command];
+    values = parseArgs({ args: [...rest], options, strict: true, allowPositionals: false }).values as typeof values;
+  } catch (error) {
+    // node's messages name the flag ("Unknown option '--x'"); keep them, without the stack.
+    throw new CliUsageError(`${command}: ${(error as Error).message}.`, { cause: error });
+  }
+  if (values.help === true) return { command: "help" };
+  const signing = parseSigning(command, values, cwd);
+  const debug = values.debug === true;
+  if (command === "credential-process") return { command, signing, cache: values.cache === true, debug };
+  const containerTokenFile = optionalString(values, "container-token-file");
+  return {
+    command,
+    signing,
+    port: parseInteger(values, "port", DEFAULT_PORT, 0, 65_535),
+    containerTokenFile: containerTokenFile === undefined ? undefined : resolve(cwd, containerTokenFile),
+    debug,
+  };
+}
+
+function parseSigning(command: string, values: Record<string, string | boolean | undefined>, cwd: string): SigningConfig {
+  const missing = ["certificate", "private-key", "trust-anchor-arn", "profile-arn", "role-arn"].filter(
+    (name) => optionalString(values, name) === undefined,
+  );
+  if (missing.length > 0) {
+    throw new CliUsageError(`${command}: missing ${missing.map((name) => `--${name}`).join(", ")}.`);
+  }
+  const path = (name: string): string | undefined => {
+    const value = optionalString(values, name);
+    return value === undefined ? undefined : resolve(cwd, value);
+  };
+  return {
+    certificate: path("certificate") as string,
+    privateKey: path("private-key") as string,
+    intermediates: path("intermediates"),
+    passphraseFile: path("private-key-passphrase-file"),
+    trustAnchorArn: optionalString(values, "trust-anchor-arn") as string,
+    profileArn: optionalString(values, "profile-arn") as string,
+    roleArn: optionalString(values, "role-arn") as string,
+    region: optionalString(values, "region"),
+    sessionDurationSeconds: parseInteger(values, "session-duration", DEFAULT_SESSION_DURATION_SECONDS, 1, Infinity),
+    endpoint: optionalString(values, "endpoint"),
+    roleSessionName: optionalString(values, "role-session-name"),
+  };
+}
+
+function optionalString(values: Record<string, string | boolean | undefined>, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function parseInteger(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = optionalString(values, name);
+  if (raw === undefined) return fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Infinity ? `${min} or more` : `${min}–${max}`;
+    throw new CliUsageError(`--${name} must be an integer, ${range}; got "${raw}".`);
+  }
+  return value;
+}

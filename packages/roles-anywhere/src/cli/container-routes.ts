@@ -1,0 +1,62 @@
+import { timingSafeEqual } from "node:crypto";
+import type { RouteHandler } from "./http-responses.js";
+import { sendCredentialsUnavailable, sendJson, sendText } from "./http-responses.js";
+import { formatTimestamp, type ServedCredentials } from "./served-credentials.js";
+
+/** The path of the container-credentials route (the one EKS Pod Identity serves). */
+export const CONTAINER_CREDENTIALS_PATH = "/v1/credentials";
+
+/** Options of {@link createContainerHandler}. */
+export interface ContainerRoutesOptions {
+  /** The expected `Authorization` header value. Called per request, so a rotated token file is honoured. */
+  readonly authorizationToken: () => Promise<string>;
+  readonly credentials: () => Promise<ServedCredentials>;
+  /** The account id to report when the credentials carry none (the role ARN's account). */
+  readonly accountId: string | undefined;
+}
+
+/**
+ * The container-credentials route read by SDKs through `AWS_CONTAINER_CREDENTIALS_FULL_URI` and
+ * `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`: `GET /v1/credentials` with `Authorization: <token>`.
+ */
+export function createContainerHandler(options: ContainerRoutesOptions): RouteHandler {
+  return async (request, response, path) => {
+    if (path !== CONTAINER_CREDENTIALS_PATH) return false;
+    if (request.method !== "GET") {
+      sendText(response, 405, "Method Not Allowed", { allow: "GET" });
+      return true;
+    }
+    const presented = request.headers.authorization;
+    if (typeof presented !== "string" || presented === "") {
+      sendJson(response, 401, { Code: "Unauthorized", Message: "The Authorization header is required." });
+      return true;
+    }
+    if (!sameToken(presented.trim(), await options.authorizationToken())) {
+      sendJson(response, 403, { Code: "Forbidden", Message: "The Authorization header does not match the token file." });
+      return true;
+    }
+    let served: ServedCredentials;
+    try {
+      served = await options.credentials();
+    } catch (error) {
+      sendCredentialsUnavailable(response, error);
+      return true;
+    }
+    const { credentials } = served;
+    const accountId = credentials.accountId ?? options.accountId;
+    sendJson(response, 200, {
+      AccessKeyId: credentials.accessKeyId,
+      SecretAccessKey: credentials.secretAccessKey,
+      Token: credentials.sessionToken ?? "",
+      Expiration: formatTimestamp(credentials.expiration),
+      ...(accountId === undefined ? {} : { AccountId: accountId }),
+    });
+    return true;
+  };
+}
+
+function sameToken(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,40 @@
+import { WorkloadIdentityError } from "@workload-identity/refresh";
+
+/** A flag is missing, unknown or malformed. The message names the flag and what it expects. */
+export class CliUsageError extends WorkloadIdentityError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super("CLI_USAGE", `${message} Run \`roles-anywhere --help\` for the flags.`, options);
+  }
+}
+
+/** The container-credentials authorization token file could not be read or written. */
+export class ContainerTokenFileError extends WorkloadIdentityError {
+  constructor(path: string, problem: string, cause?: unknown) {
+    super(
+      "CONTAINER_TOKEN_FILE",
+      `The container authorization token file ${path} ${problem}. Give --container-token-file a path in a directory ` +
+        "the sidecar can write (an emptyDir shared with the application), or a file holding a token.",
+      { cause },
+    );
+  }
+}
+
+/** `serve` could not listen on its port. */
+export class ListenError extends WorkloadIdentityError {
+  constructor(port: number, cause: unknown) {
+    const reason = (cause as { code?: unknown } | undefined)?.code;
+    super(
+      "SERVE_LISTEN_FAILED",
+      `Cannot listen on 127.0.0.1:${port}${typeof reason === "string" ? ` (${reason})` : ""}. ` +
+        "Pick a free port with --port.",
+      { cause },
+    );
+  }
+}
+
+/** The credential source returned credentials the endpoints cannot serve. */
+export class UnservableCredentialsError extends WorkloadIdentityError {
+  constructor(problem: string) {
+    super("UNSERVABLE_CREDENTIALS", `The credential source returned credentials that cannot be served: ${problem}.`);
+  }
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { createJsonLogger, describeError } from "./log.js";
+
+describe(createJsonLogger.name, () => {
+  const setup = (debug = false) => {
+    const lines: string[] = [];
+    const log = createJsonLogger({ write: (line) => lines.push(line), now: () => new Date(0), debug });
+    return { lines, log };
+  };
+
+  it("writes one JSON object per line with time, level, message and fields", () => {
+    const { lines, log } = setup();
+    log.warn("certificate expires soon", { serialNumber: "42", remainingHours: 5 });
+    expect(lines).toEqual([
+      '{"time":"1970-01-01T00:00:00.000Z","level":"warn","msg":"certificate expires soon","serialNumber":"42","remainingHours":5}\n',
+    ]);
+  });
+
+  it("prints debug lines only when asked", () => {
+    const quiet = setup();
+    quiet.log.debug("request");
+    expect(quiet.lines).toEqual([]);
+    const verbose = setup(true);
+    verbose.log.debug("request");
+    expect(verbose.lines).toHaveLength(1);
+  });
+
+  it("redacts registered secrets, raw and JSON-escaped", () => {
+    const { lines, log } = setup();
+    log.addSecret('pass"phrase\\with/escapes');
+    log.addSecret("SECRETKEY1234");
+    log.error('failed with pass"phrase\\with/escapes and SECRETKEY1234', { detail: "SECRETKEY1234" });
+    expect(lines[0]).not.toContain("SECRETKEY1234");
+    expect(lines[0]).not.toContain("phrase");
+    expect(JSON.parse(lines[0] ?? "")).toMatchObject({ msg: "failed with [REDACTED] and [REDACTED]", detail: "[REDACTED]" });
+    expect(log.redact("x SECRETKEY1234 y")).toBe("x [REDACTED] y");
+  });
+});
+
+describe(describeError.name, () => {
+  it("keeps the name, code, message and request id, and nothing else", () => {
+    const error = Object.assign(new Error("denied"), {
+      name: "AccessDeniedException",
+      code: "ACCESS_DENIED",
+      $metadata: { requestId: "req-1" },
+      credentials: { secretAccessKey: "never" },
+    });
+    expect(describeError(error)).toEqual({
+      error: "AccessDeniedException: denied",
+      code: "ACCESS_DENIED",
+      requestId: "req-1",
+    });
+  });
+});

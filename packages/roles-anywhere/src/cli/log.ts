@@ -1,0 +1,93 @@
+import { formatWithOptions } from "node:util";
+import type { Logger } from "@aws-sdk/types";
+
+/** Fields of a log line. Never put a credential, token, key or passphrase here. */
+export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
+
+/** Levels, from the most verbose. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** The CLI's logger: one JSON object per line. */
+export interface JsonLogger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  /**
+   * Registers a value that must never be printed (a passphrase, a secret key, a session token): any occurrence in a
+   * later line is replaced by `[REDACTED]`. Only the most recent values are kept.
+   */
+  addSecret(value: string | undefined): void;
+  /** Replaces every registered secret in `text` by `[REDACTED]`. */
+  redact(text: string): string;
+}
+
+/** Options of {@link createJsonLogger}. */
+export interface JsonLoggerOptions {
+  /** Receives each line, newline included. */
+  write: (line: string) => void;
+  /** @defaultValue `() => new Date()` */
+  now?: () => Date;
+  /** Print `debug` lines. @defaultValue false */
+  debug?: boolean;
+}
+
+const MAX_SECRETS = 16;
+const MIN_SECRET_LENGTH = 4;
+
+/** Creates a JSON-lines logger: `{"time","level","msg",...fields}`. */
+export function createJsonLogger(options: JsonLoggerOptions): JsonLogger {
+  const now = options.now ?? (() => new Date());
+  // Each secret as written raw and as it appears inside a JSON string.
+  const secrets: string[][] = [];
+  const redact = (text: string): string => {
+    let result = text;
+    for (const forms of secrets) {
+      for (const form of forms) if (result.includes(form)) result = result.split(form).join("[REDACTED]");
+    }
+    return result;
+  };
+  const emit = (level: LogLevel, msg: string, fields: LogFields = {}): void => {
+    if (level === "debug" && options.debug !== true) return;
+    options.write(`${redact(JSON.stringify({ time: now().toISOString(), level, msg, ...fields }))}\n`);
+  };
+  return {
+    debug: (msg, fields) => emit("debug", msg, fields),
+    info: (msg, fields) => emit("info", msg, fields),
+    warn: (msg, fields) => emit("warn", msg, fields),
+    error: (msg, fields) => emit("error", msg, fields),
+    redact,
+    addSecret(value) {
+      if (value === undefined || value.length < MIN_SECRET_LENGTH) return;
+      if (secrets.some((forms) => forms[0] === value)) return;
+      const escaped = JSON.stringify(value).slice(1, -1);
+      secrets.push(escaped === value ? [value] : [value, escaped]);
+      if (secrets.length > MAX_SECRETS) secrets.shift();
+    },
+  };
+}
+
+/** The loggable parts of an error: its name, `code`, message and AWS request id, never its other fields. */
+export function describeError(error: unknown): { error: string; code: string | undefined; requestId: string | undefined } {
+  if (!(error instanceof Error)) return { error: String(error), code: undefined, requestId: undefined };
+  const { code } = error as { code?: unknown };
+  const requestId =
+    (error as { requestId?: unknown }).requestId ??
+    (error as { $metadata?: { requestId?: unknown } }).$metadata?.requestId;
+  return {
+    error: `${error.name}: ${error.message}`,
+    code: typeof code === "string" ? code : undefined,
+    requestId: typeof requestId === "string" ? requestId : undefined,
+  };
+}
+
+/** Adapts the CLI logger to the SDK `Logger` shape, for the library's own messages. */
+export function toSdkLogger(log: JsonLogger): Logger {
+  const format = (content: unknown[]): string => formatWithOptions({ breakLength: Infinity }, ...content);
+  return {
+    debug: (...content: unknown[]) => log.debug(format(content)),
+    info: (...content: unknown[]) => log.info(format(content)),
+    warn: (...content: unknown[]) => log.warn(format(content)),
+    error: (...content: unknown[]) => log.error(format(content)),
+  };
+}

@@ -1,0 +1,115 @@
+import type { CliCommand } from "./args.js";
+import { startBackgroundRefresh } from "./background-refresh.js";
+import { checkCertificateExpiry } from "./certificate-expiry.js";
+import { CONTAINER_CREDENTIALS_PATH, createContainerHandler } from "./container-routes.js";
+import { type ContainerToken, prepareContainerToken } from "./container-token.js";
+import { createImdsHandler } from "./imds-routes.js";
+import { describeError } from "./log.js";
+import { logRefreshEvent } from "./refresh-log.js";
+import type { CliDeps } from "./run.js";
+import { createLogger, EXIT_FAILURE, EXIT_OK, providerRequest } from "./run.js";
+import { createServedCredentials } from "./served-credentials.js";
+import { type CredentialServer, startCredentialServer } from "./server.js";
+import { createTokenTable } from "./token-table.js";
+
+/**
+ * `roles-anywhere serve`: gets the first credentials (failing fast when CreateSession fails), then serves them on
+ * 127.0.0.1 until SIGTERM or SIGINT, refreshing in the background. Resolves with the exit code.
+ */
+export async function runServe(command: Extract<CliCommand, { command: "serve" }>, deps: CliDeps): Promise<number> {
+  const log = createLogger(deps, command.debug);
+  const { signing } = command;
+  const notServing = (what: string, error: unknown): number => {
+    log.error(`not serving: ${what}`, describeError(error));
+    return EXIT_FAILURE;
+  };
+  const checkExpiry = () =>
+    checkCertificateExpiry({ inspect: () => deps.inspectCertificate(signing.certificate), now: deps.now, log });
+
+  let served: ReturnType<typeof createServedCredentials>;
+  try {
+    const request = await providerRequest(signing, log, {
+      onEvent: (event) => {
+        logRefreshEvent(log, event);
+        // The files are re-read at each refresh: a renewed certificate shows here, and so does one left to expire.
+        if (event.type === "refreshed" && event.reason !== "initial") void checkExpiry();
+      },
+    });
+    served = createServedCredentials({
+      provider: deps.createProvider(request),
+      now: deps.now,
+      onNewCredentials: (credentials) => {
+        log.addSecret(credentials.secretAccessKey);
+        log.addSecret(credentials.sessionToken);
+      },
+    });
+  } catch (error) {
+    return notServing("invalid configuration", error);
+  }
+
+  await checkExpiry();
+  let firstExpiration: Date;
+  try {
+    firstExpiration = (await served()).credentials.expiration;
+  } catch (error) {
+    return notServing("the first CreateSession failed", error);
+  }
+
+  let containerToken: ContainerToken | undefined;
+  if (command.containerTokenFile !== undefined) {
+    try {
+      containerToken = await prepareContainerToken(command.containerTokenFile);
+    } catch (error) {
+      return notServing("the container token file is unusable", error);
+    }
+  }
+
+  const { roleName, accountId } = parseRoleArn(signing.roleArn);
+  let server: CredentialServer;
+  try {
+    server = await startCredentialServer({
+      port: command.port,
+      log,
+      routes: [
+        createImdsHandler({ roleName, tokens: createTokenTable({ now: deps.now }), credentials: served }),
+        ...(containerToken === undefined
+          ? []
+          : [createContainerHandler({ authorizationToken: () => containerToken.read(), credentials: served, accountId })]),
+      ],
+    });
+  } catch (error) {
+    await containerToken?.dispose();
+    return notServing("cannot listen", error);
+  }
+  log.info("serving credentials", {
+    port: server.port,
+    roleName,
+    expiration: firstExpiration.toISOString(),
+    AWS_EC2_METADATA_SERVICE_ENDPOINT: `${server.origin}/`,
+    AWS_CONTAINER_CREDENTIALS_FULL_URI:
+      containerToken === undefined ? undefined : `${server.origin}${CONTAINER_CREDENTIALS_PATH}`,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: command.containerTokenFile,
+  });
+
+  const background = startBackgroundRefresh({
+    tick: served,
+    ...(deps.refreshIntervalMs === undefined ? {} : { intervalMs: deps.refreshIntervalMs }),
+  });
+  const signal = await deps.waitForShutdown();
+  log.info("shutting down", { signal });
+  background.stop();
+  await server.close();
+  await containerToken?.dispose();
+  return EXIT_OK;
+}
+
+/** IMDS lists the role by its name without path: the ARN's last segment. The account id is the ARN's fifth field. */
+export function parseRoleArn(roleArn: string): { roleName: string; accountId: string | undefined } {
+  const fields = roleArn.split(":");
+  const resource = fields.slice(5).join(":");
+  const account = fields[4];
+  return {
+    roleName: resource.slice(resource.lastIndexOf("/") + 1),
+    accountId: account !== undefined && /^\d{12}$/.test(account) ? account : undefined,
+  };
+}

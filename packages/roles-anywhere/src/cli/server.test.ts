@@ -1,0 +1,249 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createClock, createFakeSource, PLANTED, serviceError } from "../../test/cli-support.js";
+import { createContainerHandler } from "./container-routes.js";
+import { prepareContainerToken } from "./container-token.js";
+import { createImdsHandler } from "./imds-routes.js";
+import { createJsonLogger } from "./log.js";
+import { createServedCredentials } from "./served-credentials.js";
+import { type CredentialServer, startCredentialServer } from "./server.js";
+import { createTokenTable } from "./token-table.js";
+
+const ROLE_ARN = "arn:aws:iam::123456789012:role/team/workload-reader";
+const CREDS_PATH = "/latest/meta-data/iam/security-credentials/";
+
+describe(startCredentialServer.name, () => {
+  let clock: ReturnType<typeof createClock>;
+  let fake: ReturnType<typeof createFakeSource>;
+  let server: CredentialServer;
+  let dir: string;
+  let tokenFile: string;
+  const logLines: string[] = [];
+
+  beforeEach(async () => {
+    clock = createClock();
+    fake = createFakeSource(clock);
+    dir = await mkdtemp(join(tmpdir(), "ra-server-"));
+    tokenFile = join(dir, "token");
+    await writeFile(tokenFile, "container-token-1\n", { mode: 0o600 });
+    const log = createJsonLogger({ write: (line) => logLines.push(line) });
+    const served = createServedCredentials({ provider: fake.provider(), now: clock.now });
+    const containerToken = await prepareContainerToken(tokenFile);
+    server = await startCredentialServer({
+      port: 0,
+      log,
+      routes: [
+        createImdsHandler({ roleName: "workload-reader", tokens: createTokenTable({ now: clock.now }), credentials: served }),
+        createContainerHandler({ authorizationToken: () => containerToken.read(), credentials: served, accountId: "123456789012" }),
+      ],
+    });
+  });
+
+  afterEach(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+    logLines.length = 0;
+  });
+
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.origin}${path}`, { headers });
+  const putToken = (ttl: string | undefined, headers: Record<string, string> = {}) =>
+    fetch(`${server.origin}/latest/api/token`, {
+      method: "PUT",
+      headers: { ...(ttl === undefined ? {} : { "x-aws-ec2-metadata-token-ttl-seconds": ttl }), ...headers },
+    });
+  const token = async (ttl = "21600") => {
+    const response = await putToken(ttl);
+    expect(response.status).toBe(200);
+    return response.text();
+  };
+
+  it("listens on 127.0.0.1 only", () => {
+    expect(server.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.port).toBeGreaterThan(0);
+  });
+
+  describe("IMDSv2", () => {
+    it("issues a session token with the requested TTL echoed in the response header", async () => {
+      const response = await putToken("300");
+      expect(response.status).toBe(200);
+      expect(response.headers.get("x-aws-ec2-metadata-token-ttl-seconds")).toBe("300");
+      expect((await response.text()).length).toBeGreaterThanOrEqual(40);
+    });
+
+    it.each([["0"], ["21601"], ["abc"], ["-5"], [""]])("refuses the token TTL %j with 400", async (ttl) => {
+      expect((await putToken(ttl)).status).toBe(400);
+    });
+
+    it("refuses a token request without a TTL header with 400", async () => {
+      expect((await putToken(undefined)).status).toBe(400);
+    });
+
+    it("answers 405 to a GET of the token path", async () => {
+      expect((await get("/latest/api/token")).status).toBe(405);
+    });
+
+    it("lists the role name (the role ARN's last segment) with a valid token", async () => {
+      const t = await token();
+      for (const path of ["/latest/meta-data/iam/security-credentials", CREDS_PATH]) {
+        const response = await get(path, { "x-aws-ec2-metadata-token": t });
+        expect(response.status).toBe(200);
+        expect(await response.text()).toBe(ROLE_ARN.split("/").pop());
+      }
+    });
+
+    it("returns the credentials in the IMDS shape", async () => {
+      const t = await token();
+      const response = await get(`${CREDS_PATH}workload-reader`, { "x-aws-ec2-metadata-token": t });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("application/json");
+      expect(await response.json()).toEqual({
+        Code: "Success",
+        LastUpdated: "2030-01-01T00:00:00Z",
+        Type: "AWS-HMAC",
+        AccessKeyId: "ASIAFAKE00000001",
+        SecretAccessKey: `${PLANTED.secretAccessKey}1`,
+        Token: `${PLANTED.sessionToken}1`,
+        Expiration: "2030-01-01T01:00:00Z",
+      });
+    });
+
+    it("answers 401 without a token, with an unknown token and with an expired token", async () => {
+      const path = `${CREDS_PATH}workload-reader`;
+      expect((await get(path)).status).toBe(401);
+      expect((await get(path, { "x-aws-ec2-metadata-token": "not-a-token" })).status).toBe(401);
+      expect((await get(CREDS_PATH)).status).toBe(401);
+      const t = await token("60");
+      expect((await get(path, { "x-aws-ec2-metadata-token": t })).status).toBe(200);
+      clock.advance(60_000);
+      expect((await get(path, { "x-aws-ec2-metadata-token": t })).status).toBe(401);
+    });
+
+    it("refuses any request carrying X-Forwarded-For", async () => {
+      expect((await putToken("21600", { "x-forwarded-for": "10.0.0.7" })).status).toBe(403);
+      const t = await token();
+      const response = await get(`${CREDS_PATH}workload-reader`, {
+        "x-aws-ec2-metadata-token": t,
+        "x-forwarded-for": "10.0.0.7",
+      });
+      expect(response.status).toBe(403);
+      expect(await response.text()).not.toContain(PLANTED.secretAccessKey);
+    });
+
+    it("answers 404 for another role name", async () => {
+      const t = await token();
+      expect((await get(`${CREDS_PATH}other-role`, { "x-aws-ec2-metadata-token": t })).status).toBe(404);
+    });
+
+    it("keeps serving the last good credentials while a refresh fails, then answers 500 once they expired", async () => {
+      const t = await token();
+      const path = `${CREDS_PATH}workload-reader`;
+      expect((await (await get(path, { "x-aws-ec2-metadata-token": t })).json()).AccessKeyId).toBe("ASIAFAKE00000001");
+      fake.fail(serviceError("ACCESS_DENIED", "AccessDeniedException: the profile does not allow this role"));
+      clock.advance(59 * 60_000); // inside the mandatory window: the refresh fails, the cache is still valid
+      const stale = await get(path, { "x-aws-ec2-metadata-token": t });
+      expect(stale.status).toBe(200);
+      expect((await stale.json()).AccessKeyId).toBe("ASIAFAKE00000001");
+      clock.advance(2 * 60_000); // past the expiration
+      const response = await get(path, { "x-aws-ec2-metadata-token": t });
+      expect(response.status).toBe(500);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body.Code).not.toBe("Success");
+      expect(body).not.toHaveProperty("AccessKeyId");
+      expect(body.Message).toContain("AccessDeniedException");
+      expect(JSON.stringify(body)).not.toContain(PLANTED.secretAccessKey);
+    });
+
+    it("serves the refreshed credentials after a successful refresh, with a new LastUpdated", async () => {
+      const t = await token();
+      const path = `${CREDS_PATH}workload-reader`;
+      await get(path, { "x-aws-ec2-metadata-token": t });
+      clock.advance(59 * 60_000);
+      const body = (await (await get(path, { "x-aws-ec2-metadata-token": t })).json()) as Record<string, string>;
+      expect(body.AccessKeyId).toBe("ASIAFAKE00000002");
+      expect(body.LastUpdated).toBe("2030-01-01T00:59:00Z");
+    });
+  });
+
+  describe("container credentials", () => {
+    const path = "/v1/credentials";
+
+    it("returns the credentials with the account id when Authorization equals the token file", async () => {
+      const response = await get(path, { authorization: "container-token-1" });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        AccessKeyId: "ASIAFAKE00000001",
+        SecretAccessKey: `${PLANTED.secretAccessKey}1`,
+        Token: `${PLANTED.sessionToken}1`,
+        Expiration: "2030-01-01T01:00:00Z",
+        AccountId: "123456789012",
+      });
+    });
+
+    it("answers 401 without Authorization and 403 with another token", async () => {
+      expect((await get(path)).status).toBe(401);
+      const wrong = await get(path, { authorization: "container-token-2" });
+      expect(wrong.status).toBe(403);
+      expect(await wrong.text()).not.toContain("container-token-1");
+    });
+
+    it("honours a rotated token file", async () => {
+      await writeFile(tokenFile, "container-token-2");
+      expect((await get(path, { authorization: "container-token-1" })).status).toBe(403);
+      expect((await get(path, { authorization: "container-token-2" })).status).toBe(200);
+    });
+
+    it("answers 500 with a JSON reason when no valid credentials exist", async () => {
+      fake.fail(serviceError("UNTRUSTED_CERTIFICATE", "UntrustedCertificate: not issued by the trust anchor"));
+      const response = await get(path, { authorization: "container-token-1" });
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({
+        Code: "UNTRUSTED_CERTIFICATE",
+        Message: expect.stringContaining("UntrustedCertificate: not issued by the trust anchor") as string,
+      });
+    });
+
+    it("answers 405 to a POST", async () => {
+      const response = await fetch(`${server.origin}${path}`, { method: "POST", headers: { authorization: "x" } });
+      expect(response.status).toBe(405);
+    });
+  });
+
+  it("answers 404 for any other path", async () => {
+    expect((await get("/")).status).toBe(404);
+    expect((await get("/v2/credentials")).status).toBe(404);
+  });
+});
+
+describe(prepareContainerToken.name, () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "ra-token-"));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it("writes a random token with mode 0600 when the file does not exist, and removes it on dispose", async () => {
+    const file = join(dir, "token");
+    const token = await prepareContainerToken(file);
+    expect(token.created).toBe(true);
+    const content = await readFile(file, "utf8");
+    expect(content).toMatch(/^[\w-]{43}$/);
+    expect(await token.read()).toBe(content);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    await token.dispose();
+    await expect(stat(file)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("rejects an empty token file with CONTAINER_TOKEN_FILE", async () => {
+    const file = join(dir, "token");
+    await writeFile(file, "\n");
+    await expect(prepareContainerToken(file)).rejects.toMatchObject({ code: "CONTAINER_TOKEN_FILE" });
+  });
+
+  it("rejects a path whose directory does not exist with CONTAINER_TOKEN_FILE", async () => {
+    await expect(prepareContainerToken(join(dir, "missing-dir", "token"))).rejects.toMatchObject({
+      code: "CONTAINER_TOKEN_FILE",
+    });
+  });
+});
