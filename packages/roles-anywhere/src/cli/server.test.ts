@@ -139,12 +139,12 @@ describe(startCredentialServer.name, () => {
     it("keeps serving the last good credentials while a refresh fails, then answers 500 once they expired", async () => {
       const t = await token();
       const path = `${CREDS_PATH}workload-reader`;
-      expect((await (await get(path, { "x-aws-ec2-metadata-token": t })).json()).AccessKeyId).toBe("ASIAFAKE00000001");
+      expect(((await (await get(path, { "x-aws-ec2-metadata-token": t })).json()) as { AccessKeyId: string }).AccessKeyId).toBe("ASIAFAKE00000001");
       fake.fail(serviceError("ACCESS_DENIED", "AccessDeniedException: the profile does not allow this role"));
       clock.advance(59 * 60_000); // inside the mandatory window: the refresh fails, the cache is still valid
       const stale = await get(path, { "x-aws-ec2-metadata-token": t });
       expect(stale.status).toBe(200);
-      expect((await stale.json()).AccessKeyId).toBe("ASIAFAKE00000001");
+      expect(((await stale.json()) as { AccessKeyId: string }).AccessKeyId).toBe("ASIAFAKE00000001");
       clock.advance(2 * 60_000); // past the expiration
       const response = await get(path, { "x-aws-ec2-metadata-token": t });
       expect(response.status).toBe(500);
