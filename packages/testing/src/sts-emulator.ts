@@ -37,6 +37,8 @@ export interface StsCall {
   readonly status: number;
   readonly errorCode?: string;
   readonly requestId: string;
+  /** Whether the request carried a SigV4 `Authorization` header (AssumeRoleWithWebIdentity should not). */
+  readonly signed: boolean;
 }
 
 /** A failure to inject into the next AssumeRoleWithWebIdentity calls. */
@@ -277,7 +279,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
         `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${stsError.type}</Type><Code>${stsError.code}</Code>` +
         `<Message>${xml(stsError.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
     }
-    calls.push({ ...call, status, requestId });
+    calls.push({ ...call, status, requestId, signed: request.headers.authorization !== undefined });
     response
       .writeHead(status, {
         "content-type": "text/xml",

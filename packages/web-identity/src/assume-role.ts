@@ -1,0 +1,229 @@
+import {
+  AssumeRoleWithWebIdentityCommand,
+  type AssumeRoleWithWebIdentityCommandInput,
+  STSClient,
+  type STSClientConfig,
+} from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity, AwsIdentityProperties, Logger } from "@aws-sdk/types";
+import { StsRequestError, type StsRequestErrorCode, WebIdentityConfigurationError } from "./errors.js";
+import { ENV_DEFAULT_REGION, ENV_REGION, ENV_STS_REGIONAL_ENDPOINTS, readEnv } from "./environment.js";
+
+/** How the provider retries STS failures that are worth retrying. */
+export interface StsRetryOptions {
+  /**
+   * Attempts per refresh for throttling, `IDPCommunicationError`, 5xx and network failures.
+   * @defaultValue 4
+   */
+  maxAttempts?: number;
+  /**
+   * Attempts per refresh for `InvalidIdentityToken`: a newly published OIDC key can take a moment to reach STS.
+   * @defaultValue 3
+   */
+  invalidIdentityTokenMaxAttempts?: number;
+  /**
+   * Ceiling of the first backoff; it doubles with each attempt (full jitter).
+   * @defaultValue 200
+   */
+  baseDelayMs?: number;
+  /**
+   * Longest backoff.
+   * @defaultValue 5000
+   */
+  maxDelayMs?: number;
+}
+
+export type CallerClientConfig = NonNullable<AwsIdentityProperties["callerClientConfig"]>;
+
+/** What the role assumer needs; everything is resolved by the factory. */
+export interface RoleAssumerOptions {
+  clientConfig: STSClientConfig | undefined;
+  stsClient: STSClient | undefined;
+  retry: Required<StsRetryOptions>;
+  logger: Logger | undefined;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  /** The caller client's config, captured from the identity properties the SDK passes. */
+  callerClientConfig: () => CallerClientConfig | undefined;
+}
+
+export type RoleAssumer = (input: AssumeRoleWithWebIdentityCommandInput) => Promise<AwsCredentialIdentity>;
+
+const RETRYABLE: ReadonlySet<string> = new Set(["Throttling", "ThrottlingException", "RequestLimitExceeded", "IDPCommunicationError"]);
+
+/** Creates the function that calls STS; one STS client, built at the first call and reused at every refresh. */
+export function createRoleAssumer(options: RoleAssumerOptions): RoleAssumer {
+  let client: Promise<STSClient> | undefined = options.stsClient === undefined ? undefined : Promise.resolve(options.stsClient);
+  const getClient = (): Promise<STSClient> => {
+    if (client === undefined) {
+      client = buildClient(options);
+      client.catch(() => {
+        client = undefined;
+      });
+    }
+    return client;
+  };
+
+  return async (input) => {
+    const sts = await getClient();
+    let transientFailures = 0;
+    let invalidTokenFailures = 0;
+    for (;;) {
+      try {
+        const output = await sts.send(new AssumeRoleWithWebIdentityCommand(input));
+        return toCredentials(output);
+      } catch (error) {
+        const failure = classify(error);
+        let retry = false;
+        if (failure.kind === "invalid-token") {
+          invalidTokenFailures += 1;
+          retry = invalidTokenFailures < options.retry.invalidIdentityTokenMaxAttempts;
+        } else if (failure.kind === "transient") {
+          transientFailures += 1;
+          retry = transientFailures < options.retry.maxAttempts;
+        }
+        const mapped = toStsRequestError(error);
+        if (!retry) throw mapped;
+        const attempt = transientFailures + invalidTokenFailures;
+        const ceilingMs = Math.min(options.retry.maxDelayMs, options.retry.baseDelayMs * 2 ** (attempt - 1));
+        const delayMs = Math.round(options.random() * ceilingMs);
+        options.logger?.warn?.(`web-identity: ${mapped.code} (request id ${mapped.requestId ?? "none"}); retrying in ${delayMs} ms`);
+        await options.sleep(delayMs);
+      }
+    }
+  };
+}
+
+async function buildClient(options: RoleAssumerOptions): Promise<STSClient> {
+  const config = options.clientConfig ?? {};
+  const region = await resolveRegion(config.region, options.callerClientConfig());
+  const useGlobalEndpoint = config.useGlobalEndpoint ?? readEnv(ENV_STS_REGIONAL_ENDPOINTS) === "legacy";
+  options.logger?.debug?.(`web-identity: STS client for region ${region}`);
+  return new STSClient({
+    // Retries are ours: they know which STS errors are worth it and take an injectable sleep.
+    maxAttempts: 1,
+    ...config,
+    region,
+    useGlobalEndpoint,
+    // AssumeRoleWithWebIdentity is unsigned (the token is the proof). If anything ever asked this client for
+    // credentials, fail instead of walking the default chain — which may lead back to this very provider.
+    credentials:
+      config.credentials ??
+      (() => Promise.reject(new Error("web-identity: the STS client of fromTokenFile has no credentials; AssumeRoleWithWebIdentity is unsigned."))),
+  });
+}
+
+async function resolveRegion(
+  configured: STSClientConfig["region"],
+  caller: CallerClientConfig | undefined,
+): Promise<string> {
+  const fromConfig = typeof configured === "function" ? await configured() : configured;
+  if (fromConfig) return fromConfig;
+  const fromEnv = readEnv(ENV_REGION) ?? readEnv(ENV_DEFAULT_REGION);
+  if (fromEnv !== undefined) return fromEnv;
+  const fromCaller = await caller?.region?.().catch(() => undefined);
+  if (fromCaller) return fromCaller;
+  throw new WebIdentityConfigurationError(
+    "WEB_IDENTITY_REGION_MISSING",
+    "No region for the STS endpoint: set AWS_REGION (or AWS_DEFAULT_REGION), pass clientConfig.region, or give the " +
+      "client that uses these credentials a region. fromTokenFile never falls back to us-east-1 silently.",
+  );
+}
+
+function toCredentials(output: {
+  Credentials?: { AccessKeyId?: string | undefined; SecretAccessKey?: string | undefined; SessionToken?: string | undefined; Expiration?: Date | undefined } | undefined;
+  AssumedRoleUser?: { Arn?: string | undefined } | undefined;
+  $metadata?: { requestId?: string | undefined };
+}): AwsCredentialIdentity {
+  const credentials = output.Credentials;
+  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken || !credentials.Expiration) {
+    throw new StsRequestError(
+      "STS_INVALID_RESPONSE",
+      { stsCode: "InvalidResponse", stsMessage: "the response has no complete Credentials.", requestId: output.$metadata?.requestId, httpStatusCode: 200 },
+      "Check that the STS endpoint (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or clientConfig.endpoint) is really STS.",
+    );
+  }
+  const accountId = parseAccountId(output.AssumedRoleUser?.Arn);
+  return {
+    accessKeyId: credentials.AccessKeyId,
+    secretAccessKey: credentials.SecretAccessKey,
+    sessionToken: credentials.SessionToken,
+    expiration: credentials.Expiration,
+    ...(accountId === undefined ? {} : { accountId }),
+  };
+}
+
+/** `arn:aws:sts::123456789012:assumed-role/NAME/SESSION` → `123456789012`. */
+export function parseAccountId(arn: string | undefined): string | undefined {
+  const account = arn?.split(":")[4];
+  return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+interface SdkError {
+  name?: unknown;
+  message?: unknown;
+  Code?: unknown;
+  $fault?: unknown;
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+}
+
+/** The wire code: the SDK names modelled errors `…Exception` while STS sends `InvalidIdentityToken`. */
+function stsCodeOf(error: SdkError): string {
+  const name = typeof error.Code === "string" ? error.Code : typeof error.name === "string" ? error.name : "Error";
+  const unsuffixed: Record<string, string> = {
+    InvalidIdentityTokenException: "InvalidIdentityToken",
+    IDPCommunicationErrorException: "IDPCommunicationError",
+    IDPRejectedClaimException: "IDPRejectedClaim",
+    MalformedPolicyDocumentException: "MalformedPolicyDocument",
+    PackedPolicyTooLargeException: "PackedPolicyTooLarge",
+  };
+  return unsuffixed[name] ?? name;
+}
+
+function classify(error: unknown): { kind: "invalid-token" | "transient" | "final" } {
+  if (error instanceof StsRequestError) return { kind: "final" };
+  const sdkError = (error ?? {}) as SdkError;
+  const code = stsCodeOf(sdkError);
+  if (code === "InvalidIdentityToken") return { kind: "invalid-token" };
+  if (RETRYABLE.has(code)) return { kind: "transient" };
+  const status = sdkError.$metadata?.httpStatusCode;
+  if (status === undefined || status >= 500 || sdkError.$fault === "server") return { kind: "transient" };
+  return { kind: "final" };
+}
+
+const ADVICE: Record<string, [StsRequestErrorCode, string]> = {
+  InvalidIdentityToken: [
+    "STS_INVALID_IDENTITY_TOKEN",
+    "Check that the IAM OIDC provider for the token's issuer exists, lists the token's audience, and that the issuer's JWKS is reachable and holds the signing key.",
+  ],
+  ExpiredTokenException: ["STS_EXPIRED_TOKEN", "The projected token expired before STS saw it: check that the kubelet rotates it and the clocks."],
+  AccessDenied: ["STS_ACCESS_DENIED", "Check the role's trust policy: its Federated principal, and the :sub and :aud conditions must match this service account."],
+  IDPRejectedClaim: ["STS_IDP_REJECTED_CLAIM", "The identity provider rejected the claim: check the token's issuer."],
+  IDPCommunicationError: ["STS_IDP_COMMUNICATION_ERROR", "STS could not reach the issuer's discovery document or JWKS: check that they are public."],
+  PackedPolicyTooLarge: ["STS_PACKED_POLICY_TOO_LARGE", "Shorten the session policy (policy) or pass fewer policyArns."],
+  MalformedPolicyDocument: ["STS_MALFORMED_POLICY_DOCUMENT", "Fix the session policy (policy): it must be a valid IAM policy JSON."],
+  RegionDisabledException: ["STS_REGION_DISABLED", "Activate STS in this region for the account, or use another region."],
+  Throttling: ["STS_THROTTLING", "STS is throttling: the provider already retried with backoff; too many pods refresh at once?"],
+  ValidationError: ["STS_VALIDATION_ERROR", "Check roleArn, roleSessionName, durationSeconds and the policy options."],
+};
+
+/** Keeps STS's code, request id and message; never the request (which holds the token). */
+export function toStsRequestError(error: unknown): StsRequestError {
+  if (error instanceof StsRequestError) return error;
+  const sdkError = (error ?? {}) as SdkError;
+  const stsCode = stsCodeOf(sdkError);
+  const [code, advice] = ADVICE[stsCode] ?? [
+    "STS_REQUEST_FAILED",
+    "Check the network path to the STS endpoint and its region; the provider retries on the next refresh.",
+  ];
+  return new StsRequestError(
+    code,
+    {
+      stsCode,
+      stsMessage: typeof sdkError.message === "string" ? sdkError.message : String(error),
+      requestId: sdkError.$metadata?.requestId,
+      httpStatusCode: sdkError.$metadata?.httpStatusCode,
+    },
+    advice,
+    error,
+  );
+}

@@ -1,0 +1,18 @@
+const MAX_LENGTH = 64;
+const INVALID_CHARACTERS = /[^\w+=,.@-]/g;
+const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:([^:]+):([^:]+)$/;
+
+/** STS's rule for RoleSessionName. */
+export const SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
+
+/**
+ * A session name that tells CloudTrail readers which workload assumed the role: `NAMESPACE.NAME@suffix` for a
+ * Kubernetes service account subject, a cleaned-up subject otherwise, always valid for STS.
+ */
+export function defaultSessionName(subject: string | undefined, random: () => number = Math.random): string {
+  const match = subject === undefined ? null : SERVICE_ACCOUNT_SUBJECT.exec(subject);
+  const base = match !== null ? `${match[1]}.${match[2]}` : (subject ?? "web-identity");
+  const suffix = `@${Math.floor(random() * 36 ** 6).toString(36).padStart(6, "0")}`;
+  const cleaned = base.replace(INVALID_CHARACTERS, "-").slice(0, MAX_LENGTH - suffix.length);
+  return `${cleaned === "" ? "web-identity" : cleaned}${suffix}`;
+}
