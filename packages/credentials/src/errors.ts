@@ -82,7 +82,10 @@ export class NoCredentialSourceError extends WorkloadIdentityError {
   }
 }
 
-/** The SDK's default chain found no credentials; its error is kept as `cause`. */
+/**
+ * Nothing is configured for workload identity and the SDK's default chain found no credentials either; its error is
+ * kept as `cause`. `tryNextLink` is `true`: nothing is configured here, so an outer chain may go on.
+ */
 export class SdkChainError extends WorkloadIdentityError {
   constructor(cause: unknown) {
     super(
@@ -90,7 +93,7 @@ export class SdkChainError extends WorkloadIdentityError {
       "No workload identity is configured, and the AWS SDK's default chain (env keys, SSO, profiles, " +
         `credential_process, container credentials, instance metadata) found no credentials: ${describeCause(cause)}. ` +
         "Configure a source (see `npx @workload-identity/credentials explain`), or sign in locally (aws sso login).",
-      { cause },
+      { cause, tryNextLink: true },
     );
   }
 }

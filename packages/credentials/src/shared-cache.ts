@@ -1,0 +1,101 @@
+import { createHash } from "node:crypto";
+import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import type { SourceDecision } from "./select-source.js";
+
+/**
+ * The per-process store behind `Symbol.for`, so that an application loading both the ESM and the CJS build (or two
+ * copies of this package) still shares one cache per configuration.
+ */
+export const SHARED_CACHE_KEY: unique symbol = Symbol.for("@workload-identity/credentials.cache") as never;
+
+/** What is known about a shared provider, for `explain` and logging. Holds no secret. */
+export interface SharedSourceState {
+  /** Which link of the SDK chain answered last (sdk-chain only). */
+  link?: string;
+  /** Expiration of the credentials last resolved; `null` when they do not expire. */
+  expiration?: Date | null;
+  /** When credentials were last resolved from the source. */
+  resolvedAt?: Date;
+}
+
+/** One shared, cached provider. */
+export interface SharedEntry {
+  readonly provider: AwsCredentialIdentityProvider;
+  readonly decision: SourceDecision;
+  readonly state: SharedSourceState;
+  /** How many `fromEnvironmentAware()` calls got this entry. */
+  users: number;
+}
+
+interface Store {
+  readonly entries: Map<string, SharedEntry>;
+  /** Identities for functions and class instances in a configuration (loggers, clients, clocks). */
+  readonly ids: WeakMap<object, number>;
+  nextId: number;
+}
+
+function store(): Store {
+  const holder = globalThis as unknown as Record<symbol, Store | undefined>;
+  let value = holder[SHARED_CACHE_KEY];
+  if (value === undefined) {
+    value = { entries: new Map(), ids: new WeakMap(), nextId: 1 };
+    holder[SHARED_CACHE_KEY] = value;
+  }
+  return value;
+}
+
+function identity(object: object): string {
+  const s = store();
+  let id = s.ids.get(object);
+  if (id === undefined) {
+    id = s.nextId++;
+    s.ids.set(object, id);
+  }
+  return `#${id}`;
+}
+
+function canonical(value: unknown): unknown {
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "function") return identity(value);
+    if (typeof value === "bigint" || typeof value === "symbol") return String(value);
+    return value === undefined ? "<undefined>" : value;
+  }
+  if (Array.isArray(value)) return value.map(canonical);
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  // Plain data compares by content; anything with behaviour (a client, a logger instance, a Date) by identity.
+  if (prototype !== Object.prototype && prototype !== null) return identity(value);
+  return Object.keys(value)
+    .sort()
+    .map((key) => [key, canonical((value as Record<string, unknown>)[key])]);
+}
+
+/**
+ * A key for a configuration: equal plain data gives equal keys; functions and class instances compare by identity.
+ * Hashed, so the store never holds a copy of anything sensitive that a configuration may contain.
+ */
+export function configurationKey(configuration: unknown): string {
+  return createHash("sha256").update(JSON.stringify(canonical(configuration))).digest("hex");
+}
+
+/** Returns the entry for `key`, creating it with `create` on first use. */
+export function sharedEntry(key: string, create: () => Omit<SharedEntry, "users">): { entry: SharedEntry; created: boolean } {
+  const { entries } = store();
+  const existing = entries.get(key);
+  if (existing !== undefined) {
+    existing.users += 1;
+    return { entry: existing, created: false };
+  }
+  const entry: SharedEntry = { ...create(), users: 1 };
+  entries.set(key, entry);
+  return { entry, created: true };
+}
+
+/** Looks an entry up without creating it. */
+export function peekSharedEntry(key: string): SharedEntry | undefined {
+  return store().entries.get(key);
+}
+
+/** Forgets every shared provider, so the next `fromEnvironmentAware()` decides again. For tests and hot reloads. */
+export function clearSharedCredentialCache(): void {
+  store().entries.clear();
+}
