@@ -11,6 +11,8 @@ export interface ContainerRoutesOptions {
   /** The expected `Authorization` header value. Called per request, so a rotated token file is honoured. */
   readonly authorizationToken: () => Promise<string>;
   readonly credentials: () => Promise<ServedCredentials>;
+  /** Removes registered secrets from error messages sent in 500 answers. */
+  readonly redact?: (text: string) => string;
   /** The account id to report when the credentials carry none (the role ARN's account). */
   readonly accountId: string | undefined;
 }
@@ -39,7 +41,7 @@ export function createContainerHandler(options: ContainerRoutesOptions): RouteHa
     try {
       served = await options.credentials();
     } catch (error) {
-      sendCredentialsUnavailable(response, error);
+      sendCredentialsUnavailable(response, error, options.redact);
       return true;
     }
     const { credentials } = served;

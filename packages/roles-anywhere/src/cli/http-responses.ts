@@ -45,11 +45,15 @@ export function sendText(
  * The HTTP 500 answer when no valid credentials can be served: a JSON body saying why, never a `Success` code with
  * empty credentials (which some SDKs cache as valid).
  */
-export function sendCredentialsUnavailable(response: ServerResponse, error: unknown): void {
+export function sendCredentialsUnavailable(
+  response: ServerResponse,
+  error: unknown,
+  redact: (text: string) => string = (text) => text,
+): void {
   const { error: message, code, requestId } = describeError(error);
   sendJson(response, 500, {
     Code: code ?? "CREDENTIALS_UNAVAILABLE",
-    Message: `No valid credentials to serve: ${message}`,
+    Message: redact(`No valid credentials to serve: ${message}`),
     ...(requestId === undefined ? {} : { RequestId: requestId }),
   });
 }

@@ -17,6 +17,8 @@ export interface ImdsRoutesOptions {
   readonly roleName: string;
   readonly tokens: TokenTable;
   readonly credentials: () => Promise<ServedCredentials>;
+  /** Removes registered secrets from error messages sent in 500 answers. */
+  readonly redact?: (text: string) => string;
 }
 
 /**
@@ -62,7 +64,7 @@ export function createImdsHandler(options: ImdsRoutesOptions): RouteHandler {
       try {
         served = await options.credentials();
       } catch (error) {
-        sendCredentialsUnavailable(response, error);
+        sendCredentialsUnavailable(response, error, options.redact);
         return true;
       }
       const { credentials, lastUpdated } = served;

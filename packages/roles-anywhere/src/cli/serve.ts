@@ -71,10 +71,22 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
       port: command.port,
       log,
       routes: [
-        createImdsHandler({ roleName, tokens: createTokenTable({ now: deps.now }), credentials: served }),
+        createImdsHandler({
+          roleName,
+          tokens: createTokenTable({ now: deps.now }),
+          credentials: served,
+          redact: log.redact,
+        }),
         ...(containerToken === undefined
           ? []
-          : [createContainerHandler({ authorizationToken: () => containerToken.read(), credentials: served, accountId })]),
+          : [
+              createContainerHandler({
+                authorizationToken: () => containerToken.read(),
+                credentials: served,
+                accountId,
+                redact: log.redact,
+              }),
+            ]),
       ],
     });
   } catch (error) {
