@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from "node:child_process";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { type RefreshOptions, withRefresh } from "@workload-identity/refresh";
 
@@ -53,4 +54,77 @@ export function createFakeSource(clock: { now: () => number }, lifetimeMs = 3_60
 /** An error shaped like the library's: a stable code and a message. */
 export function serviceError(code: string, message: string): Error {
   return Object.assign(new Error(message), { name: "RolesAnywhereServiceError", code });
+}
+
+/** A Python interpreter that can import botocore, and botocore's version. */
+export interface BotocorePython {
+  readonly executable: string;
+  readonly version: string;
+}
+
+/**
+ * Finds a Python with botocore: `$BOTOCORE_PYTHON`, then `python3` on the PATH (pyenv's shim included), then Debian's
+ * `/usr/bin/python3` (`python3-botocore`). `undefined` when there is none; tests then report themselves skipped.
+ */
+export function findBotocorePython(): BotocorePython | undefined {
+  const candidates = [process.env.BOTOCORE_PYTHON, "python3", "/usr/bin/python3"].filter(
+    (candidate): candidate is string => candidate !== undefined && candidate !== "",
+  );
+  for (const candidate of candidates) {
+    const probe = spawnSync(candidate, ["-c", "import sys, botocore; print(sys.executable); print(botocore.__version__)"], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    if (probe.status !== 0) continue;
+    const [executable, version] = probe.stdout.trim().split("\n");
+    if (executable !== undefined && version !== undefined) return { executable, version };
+  }
+  return undefined;
+}
+
+/** What botocore resolved: the provider method and the frozen credentials. */
+export interface BotocoreCredentials {
+  readonly method: string | null;
+  readonly accessKey: string | null;
+  readonly secretKey: string | null;
+  readonly token: string | null;
+}
+
+const BOTOCORE_SCRIPT = `
+import json, botocore.session
+credentials = botocore.session.Session().get_credentials()
+if credentials is None:
+    print(json.dumps({"method": None, "accessKey": None, "secretKey": None, "token": None}))
+else:
+    frozen = credentials.get_frozen_credentials()
+    print(json.dumps({"method": credentials.method, "accessKey": frozen.access_key,
+                      "secretKey": frozen.secret_key, "token": frozen.token}))
+`;
+
+/**
+ * Runs botocore's default credential chain in a clean environment (an empty HOME, no AWS variable but `env`).
+ * Asynchronous, so an in-process server can answer it.
+ */
+export async function botocoreCredentials(
+  python: BotocorePython,
+  home: string,
+  env: Readonly<Record<string, string>>,
+): Promise<BotocoreCredentials> {
+  const child = spawn(python.executable, ["-c", BOTOCORE_SCRIPT], {
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: home,
+      AWS_CONFIG_FILE: `${home}/no-config`,
+      AWS_SHARED_CREDENTIALS_FILE: `${home}/no-credentials`,
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code !== 0) throw new Error(`botocore exited with ${String(code)}: ${stderr}`);
+  return JSON.parse(stdout) as BotocoreCredentials;
 }

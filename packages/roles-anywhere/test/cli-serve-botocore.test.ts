@@ -1,0 +1,126 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fromContainerMetadata, fromInstanceMetadata, fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { type CliDeps, runCli } from "../src/cli/run.js";
+import { botocoreCredentials, createClock, createFakeSource, findBotocorePython, PLANTED } from "./cli-support.js";
+
+// Interoperability of `serve` with AWS's own clients, over a fake CreateSession: what is under test is the IMDSv2 and
+// container-credentials protocols. The end-to-end version against the Roles Anywhere emulator is cli-e2e.test.ts.
+
+const python = findBotocorePython();
+const botocoreMissing = python === undefined;
+const SKIP_REASON = "SKIPPED: no python3 with botocore (install python3-botocore or set BOTOCORE_PYTHON)";
+
+const FLAGS = [
+  "--certificate", "tls.crt",
+  "--private-key", "tls.key",
+  "--trust-anchor-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/ta",
+  "--profile-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p",
+  "--role-arn", "arn:aws:iam::123456789012:role/apps/reader",
+];
+
+describe("serve, read by AWS clients", () => {
+  // Credentials dated from now, since the clients compare the expiration with their own clock.
+  const clock = createClock(Date.now());
+  const fake = createFakeSource(clock);
+  let dir: string;
+  let origin: string;
+  let tokenFile: string;
+  let shutdown: (signal: string) => void = () => undefined;
+  let exit: Promise<number>;
+  const stderr: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "ra-interop-"));
+    tokenFile = join(dir, "token");
+    const deps: CliDeps = {
+      createProvider: (request) => fake.provider(request.refresh),
+      inspectCertificate: async () => ({ subject: "CN=t", serialNumber: "1", validTo: new Date(clock.now() + 9e10) }),
+      stdout: () => undefined,
+      stderr: (text) => stderr.push(text),
+      env: {},
+      cwd: dir,
+      homedir: dir,
+      now: clock.now,
+      waitForShutdown: () => new Promise((resolve) => (shutdown = resolve)),
+      version: "test",
+    };
+    exit = runCli(["serve", ...FLAGS, "--port", "0", "--container-token-file", tokenFile], deps);
+    await vi.waitFor(() => {
+      const match = /"msg":"serving credentials","port":(\d+)/.exec(stderr.join(""));
+      if (match === null) throw new Error("not serving yet");
+      origin = `http://127.0.0.1:${match[1] ?? ""}`;
+    });
+  });
+
+  afterAll(async () => {
+    shutdown("SIGTERM");
+    expect(await exit).toBe(0);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it.skipIf(botocoreMissing)(
+    `botocore ${python?.version ?? "(missing)"} gets the credentials through IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT)${botocoreMissing ? ` — ${SKIP_REASON}` : ""}`,
+    async () => {
+      const result = await botocoreCredentials(python as NonNullable<typeof python>, dir, {
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: `${origin}/`,
+      });
+      expect(result).toEqual({
+        method: "iam-role",
+        accessKey: "ASIAFAKE00000001",
+        secretKey: `${PLANTED.secretAccessKey}1`,
+        token: `${PLANTED.sessionToken}1`,
+      });
+    },
+  );
+
+  it.skipIf(botocoreMissing)(
+    `botocore gets the credentials from the container endpoint with AWS_CONTAINER_AUTHORIZATION_TOKEN${botocoreMissing ? ` — ${SKIP_REASON}` : ""}`,
+    async () => {
+      const result = await botocoreCredentials(python as NonNullable<typeof python>, dir, {
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v1/credentials`,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: await readFile(tokenFile, "utf8"),
+      });
+      expect(result).toMatchObject({ method: "container-role", accessKey: "ASIAFAKE00000001" });
+    },
+  );
+
+  it("SDK v3 fromNodeProviderChain reads the container endpoint with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", async () => {
+    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN"]) {
+      vi.stubEnv(name, undefined);
+    }
+    vi.stubEnv("AWS_CONFIG_FILE", join(dir, "no-config"));
+    vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(dir, "no-credentials"));
+    vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
+    vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", `${origin}/v1/credentials`);
+    vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile);
+    const credentials = await fromNodeProviderChain()();
+    expect(credentials).toMatchObject({
+      accessKeyId: "ASIAFAKE00000001",
+      secretAccessKey: `${PLANTED.secretAccessKey}1`,
+      sessionToken: `${PLANTED.sessionToken}1`,
+    });
+    expect(credentials.expiration?.getTime()).toBe(Math.floor((clock.now() + 3_600_000) / 1000) * 1000);
+  });
+
+  it("SDK v3 fromContainerMetadata reads the container endpoint with AWS_CONTAINER_AUTHORIZATION_TOKEN", async () => {
+    vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", `${origin}/v1/credentials`);
+    vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN", await readFile(tokenFile, "utf8"));
+    await expect(fromContainerMetadata()()).resolves.toMatchObject({ accessKeyId: "ASIAFAKE00000001" });
+  });
+
+  it("SDK v3 fromInstanceMetadata gets the credentials through IMDSv2", async () => {
+    vi.stubEnv("AWS_EC2_METADATA_SERVICE_ENDPOINT", `${origin}/`);
+    vi.stubEnv("AWS_EC2_METADATA_DISABLED", undefined);
+    await expect(fromInstanceMetadata()()).resolves.toMatchObject({
+      accessKeyId: "ASIAFAKE00000001",
+      sessionToken: `${PLANTED.sessionToken}1`,
+    });
+  });
+});
