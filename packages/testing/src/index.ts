@@ -27,3 +27,4 @@ export {
   sendRadosgwRequest,
   xmlText,
 } from "./radosgw-requests.js";
+export { type SignedSqsCall, type SqsServer, type SqsServerOptions, startSqsServer } from "./sqs-server.js";
