@@ -187,11 +187,11 @@ class Cluster {
       if (dead) {
         throw new RadosgwStartError(
           `${dead.command} exited`,
-          `${tail(dead.stderr) || "no stderr"}; see ${join(this.#dir, "log")}`,
+          `${tail(dead.stderr) || "no stderr"}; ${this.#logTails()}`,
         );
       }
       if (performance.now() > this.#deadline) {
-        throw new RadosgwStartError("waiting for radosgw", `${lastProblem}; see ${join(this.#dir, "log")}`);
+        throw new RadosgwStartError("waiting for radosgw", `${lastProblem}; ${this.#logTails()}`);
       }
       try {
         const response = await fetch(endpoint, { signal: AbortSignal.timeout(2_000) });
@@ -203,6 +203,13 @@ class Cluster {
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** The last lines of each daemon's log, read now: the directory is removed when the start fails. */
+  #logTails(): string {
+    return (["radosgw", "osd", "monitor"] as const)
+      .map((daemon) => `${daemon} log: ${readRadosgwLog({ dir: this.#dir }, daemon, 3).replaceAll("\n", " | ")}`)
+      .join("; ");
   }
 
   close(): Promise<void> {
