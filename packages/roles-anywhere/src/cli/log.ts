@@ -81,13 +81,17 @@ export function describeError(error: unknown): { error: string; code: string | u
   };
 }
 
-/** Adapts the CLI logger to the SDK `Logger` shape, for the library's own messages. */
-export function toSdkLogger(log: JsonLogger): Logger {
+/**
+ * Adapts the CLI logger to the SDK `Logger` shape, for the library's own messages. `quiet` turns its info and error
+ * lines into debug lines, for a command that reports the failure itself.
+ */
+export function toSdkLogger(log: JsonLogger, options: { quiet?: boolean } = {}): Logger {
   const format = (content: unknown[]): string => formatWithOptions({ breakLength: Infinity }, ...content);
+  const quiet = options.quiet === true;
   return {
     debug: (...content: unknown[]) => log.debug(format(content)),
-    info: (...content: unknown[]) => log.info(format(content)),
+    info: (...content: unknown[]) => (quiet ? log.debug : log.info)(format(content)),
     warn: (...content: unknown[]) => log.warn(format(content)),
-    error: (...content: unknown[]) => log.error(format(content)),
+    error: (...content: unknown[]) => (quiet ? log.debug : log.error)(format(content)),
   };
 }

@@ -96,7 +96,7 @@ describe("roles-anywhere credential-process", () => {
     expect(await runCli(["credential-process", ...FLAGS], h.deps)).toBe(1);
     expect(h.stdout).toEqual([]);
     expect(h.stderr).toEqual([
-      "roles-anywhere: ACCESS_DENIED: RolesAnywhereServiceError: AccessDeniedException: the profile does not allow this role\n",
+      "roles-anywhere: ACCESS_DENIED: AccessDeniedException: the profile does not allow this role\n",
     ]);
   });
 

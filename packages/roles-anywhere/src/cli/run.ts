@@ -74,7 +74,8 @@ async function runCredentialProcess(
 ): Promise<number> {
   const log = createLogger(deps, command.debug);
   try {
-    const provider = deps.createProvider(await providerRequest(command.signing, log));
+    // The failure is printed once, below; the library's own lines only with --debug, except its warnings.
+    const provider = deps.createProvider(await providerRequest(command.signing, log, {}, { quiet: true }));
     const credentials = await resolveForCredentialProcess({
       provider,
       cacheFile: command.cache ? cacheFilePath(defaultCacheDir(deps.env, deps.homedir), command.signing) : undefined,
@@ -99,6 +100,7 @@ export async function providerRequest(
   signing: SigningConfig,
   log: JsonLogger,
   refresh: RefreshOptions = {},
+  options: { quiet?: boolean } = {},
 ): Promise<ProviderRequest> {
   let passphrase: string | undefined;
   if (signing.passphraseFile !== undefined) {
@@ -109,7 +111,7 @@ export async function providerRequest(
     }
     log.addSecret(passphrase);
   }
-  return { signing, passphrase, refresh, logger: toSdkLogger(log) };
+  return { signing, passphrase, refresh, logger: toSdkLogger(log, options) };
 }
 
 /**
@@ -117,14 +119,11 @@ export async function providerRequest(
  * registered secret can never leak through an error message either.
  */
 export function oneLineError(error: unknown, log?: JsonLogger): string {
-  const { error: message, code, requestId } = describeError(error);
-  const text = [
-    "roles-anywhere:",
-    code === undefined ? "" : `${code}:`,
-    message.replace(/\s*[\r\n]+\s*/g, " "),
-    requestId === undefined ? "" : `(request id ${requestId})`,
-  ]
-    .filter((part) => part !== "")
-    .join(" ");
+  const { error: described, code, requestId } = describeError(error);
+  // With a stable code the class name adds nothing: "CODE: message"; otherwise "Name: message".
+  const message = code !== undefined && error instanceof Error ? `${code}: ${error.message}` : described;
+  const text = `roles-anywhere: ${message.replace(/\s*[\r\n]+\s*/g, " ")}${
+    requestId === undefined ? "" : ` (request id ${requestId})`
+  }`;
   return log === undefined ? text : log.redact(text);
 }
