@@ -1,0 +1,134 @@
+import { WorkloadIdentityError } from "@workload-identity/refresh";
+
+/** Every `code` an error of this package can carry (documented, with what to do, in the README). */
+export type RolesAnywhereErrorCode =
+  // options
+  | "ROLES_ANYWHERE_INVALID_OPTION"
+  | "ROLES_ANYWHERE_INVALID_ARN"
+  | "ROLES_ANYWHERE_REGION_MISMATCH"
+  | "ROLES_ANYWHERE_INVALID_DURATION"
+  // certificate, chain and key
+  | "ROLES_ANYWHERE_FILE_UNREADABLE"
+  | "ROLES_ANYWHERE_INVALID_CERTIFICATE"
+  | "ROLES_ANYWHERE_INVALID_CERTIFICATE_CHAIN"
+  | "ROLES_ANYWHERE_INVALID_PRIVATE_KEY"
+  | "ROLES_ANYWHERE_PASSPHRASE_REQUIRED"
+  | "ROLES_ANYWHERE_PASSPHRASE_INCORRECT"
+  | "ROLES_ANYWHERE_UNSUPPORTED_KEY"
+  | "ROLES_ANYWHERE_KEY_MISMATCH"
+  | "ROLES_ANYWHERE_CERTIFICATE_EXPIRED"
+  | "ROLES_ANYWHERE_CERTIFICATE_NOT_YET_VALID"
+  // the CreateSession call
+  | "ROLES_ANYWHERE_SERVICE_ERROR"
+  | "ROLES_ANYWHERE_NETWORK_ERROR"
+  | "ROLES_ANYWHERE_INVALID_RESPONSE";
+
+/** An option of `fromRolesAnywhere` (or a CLI flag mapped to one) is missing or malformed. Thrown synchronously. */
+export class RolesAnywhereOptionError extends WorkloadIdentityError {
+  declare readonly code: RolesAnywhereErrorCode;
+  /** The option at fault, e.g. `trustAnchorArn`. */
+  readonly option: string;
+
+  constructor(
+    code: Extract<
+      RolesAnywhereErrorCode,
+      | "ROLES_ANYWHERE_INVALID_OPTION"
+      | "ROLES_ANYWHERE_INVALID_ARN"
+      | "ROLES_ANYWHERE_REGION_MISMATCH"
+      | "ROLES_ANYWHERE_INVALID_DURATION"
+    >,
+    option: string,
+    message: string,
+  ) {
+    super(code, message);
+    this.option = option;
+  }
+}
+
+/**
+ * The certificate, its chain or the private key cannot be used: unreadable, malformed, encrypted without (or with the
+ * wrong) passphrase, of an unsupported type, not matching, or outside its validity period. Raised before any request.
+ * Messages name the file and the certificate (subject, serial, dates), never key material or the passphrase.
+ */
+export class CertificateMaterialError extends WorkloadIdentityError {
+  declare readonly code: RolesAnywhereErrorCode;
+
+  constructor(
+    code: Extract<
+      RolesAnywhereErrorCode,
+      | "ROLES_ANYWHERE_FILE_UNREADABLE"
+      | "ROLES_ANYWHERE_INVALID_CERTIFICATE"
+      | "ROLES_ANYWHERE_INVALID_CERTIFICATE_CHAIN"
+      | "ROLES_ANYWHERE_INVALID_PRIVATE_KEY"
+      | "ROLES_ANYWHERE_PASSPHRASE_REQUIRED"
+      | "ROLES_ANYWHERE_PASSPHRASE_INCORRECT"
+      | "ROLES_ANYWHERE_UNSUPPORTED_KEY"
+      | "ROLES_ANYWHERE_KEY_MISMATCH"
+      | "ROLES_ANYWHERE_CERTIFICATE_EXPIRED"
+      | "ROLES_ANYWHERE_CERTIFICATE_NOT_YET_VALID"
+    >,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** IAM Roles Anywhere answered CreateSession with an error. AWS's error type, message and request id are kept. */
+export class RolesAnywhereServiceError extends WorkloadIdentityError {
+  declare readonly code: "ROLES_ANYWHERE_SERVICE_ERROR";
+  /** AWS's error type, e.g. `AccessDeniedException`, `ValidationException`, `ResourceNotFoundException`. */
+  readonly errorType: string;
+  /** The `x-amzn-RequestId` of the failed call, to quote to AWS Support; `undefined` when absent. */
+  readonly requestId: string | undefined;
+  /** The HTTP status of the answer. */
+  readonly statusCode: number;
+  /** AWS's own message, verbatim. */
+  readonly serviceMessage: string;
+
+  constructor(details: { errorType: string; serviceMessage: string; requestId: string | undefined; statusCode: number }) {
+    const requestId = details.requestId === undefined ? "" : `, request id ${details.requestId}`;
+    super(
+      "ROLES_ANYWHERE_SERVICE_ERROR",
+      `IAM Roles Anywhere CreateSession failed with ${details.errorType} (HTTP ${details.statusCode}${requestId}): ` +
+        `${details.serviceMessage || "no message"}. ${hintFor(details.errorType, details.statusCode)}`,
+    );
+    this.errorType = details.errorType;
+    this.requestId = details.requestId;
+    this.statusCode = details.statusCode;
+    this.serviceMessage = details.serviceMessage;
+  }
+}
+
+/** CreateSession could not be sent, timed out, or answered something that is not a credential set. */
+export class RolesAnywhereRequestError extends WorkloadIdentityError {
+  declare readonly code: RolesAnywhereErrorCode;
+
+  constructor(
+    code: Extract<RolesAnywhereErrorCode, "ROLES_ANYWHERE_NETWORK_ERROR" | "ROLES_ANYWHERE_INVALID_RESPONSE">,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(code, message, options);
+  }
+}
+
+function hintFor(errorType: string, statusCode: number): string {
+  if (errorType === "AccessDeniedException" || statusCode === 403) {
+    return (
+      "Check that the certificate chains to the trust anchor's CA and is not revoked, that the trust anchor and " +
+      "profile are enabled, that the profile lists the role, and that the role's trust policy lets " +
+      "rolesanywhere.amazonaws.com call sts:AssumeRole, sts:TagSession and sts:SetSourceIdentity."
+    );
+  }
+  if (errorType === "ValidationException" || statusCode === 400) {
+    return "Check the ARNs, the session duration (at most the profile's durationSeconds) and the role session name.";
+  }
+  if (errorType === "ResourceNotFoundException" || statusCode === 404) {
+    return "Check that the trust anchor and profile ARNs exist in this account and region.";
+  }
+  if (statusCode === 429 || errorType.startsWith("Throttling")) {
+    return "CreateSession is rate-limited; cache the credentials (the provider refreshes ahead of expiry) and retry later.";
+  }
+  return "The provider retries on the next refresh.";
+}

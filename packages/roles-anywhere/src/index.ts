@@ -1,0 +1,38 @@
+export {
+  CertificateMaterialError,
+  type RolesAnywhereErrorCode,
+  RolesAnywhereOptionError,
+  RolesAnywhereRequestError,
+  RolesAnywhereServiceError,
+} from "./errors.js";
+export { CERTIFICATE_EXPIRY_WARNING_MS, fromRolesAnywhere } from "./from-roles-anywhere.js";
+export { type CertificateSummary, inspectCertificate } from "./inspect-certificate.js";
+export {
+  type CredentialMaterial,
+  type CredentialMaterialSource,
+  loadCredentialMaterial,
+  type SigningAlgorithm,
+} from "./material.js";
+export {
+  DEFAULT_DURATION_SECONDS,
+  ENV_ENDPOINT_URL,
+  type FromRolesAnywhereInit,
+  MAX_DURATION_SECONDS,
+  type MaterialInput,
+  MIN_DURATION_SECONDS,
+  type ResolvedRolesAnywhereOptions,
+  resolveSessionsUrl,
+  validateRolesAnywhereOptions,
+} from "./options.js";
+export {
+  type CreateSessionBody,
+  type SessionCredentials,
+  sendCreateSession,
+  serializeCreateSessionBody,
+} from "./create-session.js";
+export {
+  formatAmzDate,
+  type SignCreateSessionRequestInput,
+  type SignedCreateSessionRequest,
+  signCreateSessionRequest,
+} from "./sign.js";

@@ -1,0 +1,70 @@
+import type { KeyObject } from "node:crypto";
+import {
+  oneLineName,
+  parseCertificates,
+  parsePrivateKey,
+  readInput,
+  serialNumberDecimal,
+  validityOf,
+} from "./material.js";
+import type { MaterialInput } from "./options.js";
+
+/** What {@link inspectCertificate} reports about a certificate. Nothing in it is secret. */
+export interface CertificateSummary {
+  /** The subject, one line: "C=XX, O=Example, CN=workload.example". */
+  subject: string;
+  issuer: string;
+  /** The serial number in decimal, as in the signature's credential scope. */
+  serialNumber: string;
+  validFrom: Date;
+  validTo: Date;
+  /** Whether the private key matches the certificate; present when a private key was given. */
+  keyMatches?: boolean;
+  /** The public key: "RSA-2048", "EC P-256", "EC P-384", or the type Roles Anywhere does not support. */
+  publicKey: string;
+  /** SHA-256 fingerprint, colon-separated hex, to compare with a CA's inventory. */
+  fingerprint256: string;
+}
+
+/**
+ * Describes a certificate (and, given its key, whether they match) without contacting AWS and without checking the
+ * validity dates — for `explain` and for the CLI's expiry warning.
+ * @param input.certificate - a path, or PEM/DER content; the first certificate of a bundle is described
+ * @param input.privateKey - optional path or content; a key that cannot be read is an error, a mismatch is not
+ * @throws CertificateMaterialError when the certificate (or the given key) cannot be read or parsed
+ */
+export async function inspectCertificate(input: {
+  certificate: MaterialInput;
+  privateKey?: MaterialInput;
+  passphrase?: string;
+}): Promise<CertificateSummary> {
+  const certificateInput = await readInput(input.certificate, "certificate");
+  const [certificate] = parseCertificates(certificateInput, "ROLES_ANYWHERE_INVALID_CERTIFICATE");
+  if (certificate === undefined) throw new Error("unreachable: parseCertificates returns at least one certificate");
+  const { validFrom, validTo } = validityOf(certificate);
+  const summary: CertificateSummary = {
+    subject: oneLineName(certificate.subject),
+    issuer: oneLineName(certificate.issuer),
+    serialNumber: serialNumberDecimal(certificate),
+    validFrom,
+    validTo,
+    publicKey: describePublicKey(certificate.publicKey),
+    fingerprint256: certificate.fingerprint256,
+  };
+  if (input.privateKey !== undefined) {
+    const key = parsePrivateKey(await readInput(input.privateKey, "private key"), input.passphrase);
+    summary.keyMatches = certificate.checkPrivateKey(key);
+  }
+  return summary;
+}
+
+function describePublicKey(key: KeyObject): string {
+  const details = key.asymmetricKeyDetails ?? {};
+  if (key.asymmetricKeyType === "rsa") return `RSA-${details.modulusLength ?? "?"}`;
+  if (key.asymmetricKeyType === "ec") {
+    const names: Record<string, string> = { prime256v1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
+    const curve = details.namedCurve ?? "unknown curve";
+    return `EC ${names[curve] ?? curve}`;
+  }
+  return key.asymmetricKeyType ?? "unknown";
+}

@@ -1,0 +1,270 @@
+import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { CertificateMaterialError } from "./errors.js";
+import type { MaterialInput } from "./options.js";
+
+// Reads and checks the certificate, chain and key. Parsing is node:crypto's (OpenSSL); this file only finds PEM blocks.
+
+/** The two signing algorithms of IAM Roles Anywhere. Both hash with SHA-256, whatever the key size or curve. */
+export type SigningAlgorithm = "AWS4-X509-RSA-SHA256" | "AWS4-X509-ECDSA-SHA256";
+
+/** A certificate, its chain and its private key, checked and ready to sign with. */
+export interface CredentialMaterial {
+  readonly certificate: X509Certificate;
+  readonly chain: readonly X509Certificate[];
+  readonly privateKey: KeyObject;
+  readonly algorithm: SigningAlgorithm;
+}
+
+/** Where each piece comes from, for {@link loadCredentialMaterial}. */
+export interface CredentialMaterialSource {
+  certificate: MaterialInput;
+  privateKey: MaterialInput;
+  certificateChain?: MaterialInput | undefined;
+  passphrase?: string | undefined;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
+const KEY_LABELS = new Set(["PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"]);
+const SUPPORTED_CURVES: Record<string, string> = { prime256v1: "P-256", secp384r1: "P-384" };
+
+/**
+ * Reads (paths asynchronously, every call) and checks the certificate, chain and key: each parses, the key is RSA or
+ * EC P-256/P-384 and matches the certificate, and the certificate is within its validity period at `now`.
+ * @throws CertificateMaterialError
+ */
+export async function loadCredentialMaterial(source: CredentialMaterialSource, now: Date): Promise<CredentialMaterial> {
+  const [certificateInput, keyInput, chainInput] = await Promise.all([
+    readInput(source.certificate, "certificate"),
+    readInput(source.privateKey, "private key"),
+    source.certificateChain === undefined ? undefined : readInput(source.certificateChain, "certificate chain"),
+  ]);
+  const [certificate, ...bundled] = parseCertificates(certificateInput, "ROLES_ANYWHERE_INVALID_CERTIFICATE");
+  if (certificate === undefined) throw new Error("unreachable: parseCertificates returns at least one certificate");
+  const chain = chainInput === undefined ? bundled : parseCertificates(chainInput, "ROLES_ANYWHERE_INVALID_CERTIFICATE_CHAIN");
+  const privateKey = parsePrivateKey(keyInput, source.passphrase);
+  const algorithm = signingAlgorithmFor(privateKey, keyInput.name);
+  if (!certificate.checkPrivateKey(privateKey)) {
+    throw new CertificateMaterialError(
+      "ROLES_ANYWHERE_KEY_MISMATCH",
+      `The private key ${keyInput.name} does not match the public key of the certificate ${describeCertificate(certificate)} ` +
+        `in ${certificateInput.name}. Use the key the certificate was issued for (after a rotation, both files must be updated).`,
+    );
+  }
+  checkValidity(certificate, certificateInput.name, now);
+  return { certificate, chain, privateKey, algorithm };
+}
+
+/** The input's bytes and a name for messages: the path, or "the inline certificate". */
+export interface ReadInput {
+  readonly name: string;
+  readonly bytes: Buffer;
+}
+
+/** Reads a path, or wraps inline PEM text / bytes. A string is inline content when it holds a PEM header. */
+export async function readInput(input: MaterialInput, what: string): Promise<ReadInput> {
+  if (typeof input !== "string") return { name: `the inline ${what}`, bytes: Buffer.from(input) };
+  if (input.includes("-----BEGIN ")) return { name: `the inline ${what}`, bytes: Buffer.from(input, "utf8") };
+  try {
+    return { name: input, bytes: await readFile(input) };
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? "read error";
+    throw new CertificateMaterialError(
+      "ROLES_ANYWHERE_FILE_UNREADABLE",
+      `Cannot read the ${what} file ${input} (${reason}). Check the path and that this process may read it ` +
+        "(for a Kubernetes secret, the volume mount and its defaultMode).",
+      { cause: error },
+    );
+  }
+}
+
+/** Parses every certificate of a PEM bundle, or one DER certificate. */
+export function parseCertificates(
+  input: ReadInput,
+  code: "ROLES_ANYWHERE_INVALID_CERTIFICATE" | "ROLES_ANYWHERE_INVALID_CERTIFICATE_CHAIN",
+): X509Certificate[] {
+  const what = code === "ROLES_ANYWHERE_INVALID_CERTIFICATE" ? "certificate" : "certificate chain";
+  if (!looksLikePem(input.bytes)) {
+    try {
+      return [new X509Certificate(input.bytes)];
+    } catch (error) {
+      throw new CertificateMaterialError(
+        code,
+        `${capitalize(input.name)} is neither a PEM ${what} nor a DER certificate. Give a file with ` +
+          "-----BEGIN CERTIFICATE----- blocks (or one DER certificate).",
+        { cause: error },
+      );
+    }
+  }
+  const blocks = pemBlocks(input.bytes.toString("utf8"));
+  const certificates = blocks.filter((block) => block.label === "CERTIFICATE");
+  if (certificates.length === 0) {
+    const found = blocks.some((block) => KEY_LABELS.has(block.label))
+      ? " It holds a private key: are the certificate and key paths swapped?"
+      : "";
+    throw new CertificateMaterialError(code, `${capitalize(input.name)} holds no -----BEGIN CERTIFICATE----- block.${found}`);
+  }
+  return certificates.map((block, index) => {
+    try {
+      return new X509Certificate(block.text);
+    } catch (error) {
+      throw new CertificateMaterialError(
+        code,
+        `Certificate ${index + 1} of ${input.name} is not a valid X.509 certificate (damaged or truncated PEM). ` +
+          `Re-export the ${what}.`,
+        { cause: error },
+      );
+    }
+  });
+}
+
+/** Parses a PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1) or DER private key. Errors never quote the key. */
+export function parsePrivateKey(input: ReadInput, passphrase: string | undefined): KeyObject {
+  if (looksLikePem(input.bytes)) {
+    const blocks = pemBlocks(input.bytes.toString("utf8"));
+    const block = blocks.find((candidate) => KEY_LABELS.has(candidate.label));
+    if (block === undefined) {
+      const hint = blocks.some((candidate) => candidate.label === "OPENSSH PRIVATE KEY")
+        ? " It is an OpenSSH key: convert it with `ssh-keygen -p -m PKCS8 -f FILE`."
+        : blocks.some((candidate) => candidate.label === "CERTIFICATE")
+          ? " It holds a certificate: are the certificate and key paths swapped?"
+          : "";
+      throw new CertificateMaterialError(
+        "ROLES_ANYWHERE_INVALID_PRIVATE_KEY",
+        `${capitalize(input.name)} holds no PEM private key (PRIVATE KEY, ENCRYPTED PRIVATE KEY, RSA PRIVATE KEY or ` +
+          `EC PRIVATE KEY block).${hint}`,
+      );
+    }
+    const encrypted = block.label === "ENCRYPTED PRIVATE KEY" || /^Proc-Type:\s*4,ENCRYPTED/m.test(block.text);
+    if (encrypted && (passphrase === undefined || passphrase === "")) throw passphraseRequired(input.name);
+    return createKey(input.name, encrypted, () =>
+      createPrivateKey(encrypted ? { key: block.text, format: "pem", passphrase: passphrase ?? "" } : { key: block.text, format: "pem" }),
+    );
+  }
+  let lastError: unknown;
+  for (const type of ["pkcs8", "pkcs1", "sec1"] as const) {
+    try {
+      return createPrivateKey(
+        type === "pkcs8" && passphrase !== undefined
+          ? { key: input.bytes, format: "der", type, passphrase }
+          : { key: input.bytes, format: "der", type },
+      );
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === "ERR_MISSING_PASSPHRASE") throw passphraseRequired(input.name);
+      if (code === "ERR_OSSL_BAD_DECRYPT") throw passphraseIncorrect(input.name, error);
+      lastError = error;
+    }
+  }
+  throw new CertificateMaterialError(
+    "ROLES_ANYWHERE_INVALID_PRIVATE_KEY",
+    `${capitalize(input.name)} is neither a PEM private key nor a DER PKCS#8, PKCS#1 or SEC1 key. ` +
+      "Give the key the certificate was issued for, in PEM.",
+    { cause: lastError },
+  );
+}
+
+function createKey(name: string, encrypted: boolean, create: () => KeyObject): KeyObject {
+  try {
+    return create();
+  } catch (error) {
+    if (encrypted && (error as { code?: string }).code === "ERR_OSSL_BAD_DECRYPT") throw passphraseIncorrect(name, error);
+    throw new CertificateMaterialError(
+      "ROLES_ANYWHERE_INVALID_PRIVATE_KEY",
+      `${capitalize(name)} is not a valid private key (damaged or truncated PEM). Re-export the key.`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * The Roles Anywhere signing algorithm for a key: RSA (any size) or ECDSA on P-256 or P-384.
+ * @throws CertificateMaterialError `ROLES_ANYWHERE_UNSUPPORTED_KEY` for any other key type or curve
+ */
+export function signingAlgorithmFor(key: KeyObject, name = "the private key"): SigningAlgorithm {
+  if (key.asymmetricKeyType === "rsa") return "AWS4-X509-RSA-SHA256";
+  if (key.asymmetricKeyType === "ec") {
+    const curve = key.asymmetricKeyDetails?.namedCurve ?? "unknown";
+    if (SUPPORTED_CURVES[curve] !== undefined) return "AWS4-X509-ECDSA-SHA256";
+    throw new CertificateMaterialError(
+      "ROLES_ANYWHERE_UNSUPPORTED_KEY",
+      `${capitalize(name)} is an EC key on curve ${curve}; IAM Roles Anywhere signs with RSA or EC P-256/P-384 keys. ` +
+        "Issue the certificate for an RSA, P-256 or P-384 key.",
+    );
+  }
+  throw new CertificateMaterialError(
+    "ROLES_ANYWHERE_UNSUPPORTED_KEY",
+    `${capitalize(name)} is a ${key.asymmetricKeyType ?? "symmetric"} key; IAM Roles Anywhere signs with RSA or EC ` +
+      "P-256/P-384 keys. Issue the certificate for an RSA, P-256 or P-384 key.",
+  );
+}
+
+/** `validFrom` / `validTo` as dates (Node 20's X509Certificate has only the strings). */
+export function validityOf(certificate: X509Certificate): { validFrom: Date; validTo: Date } {
+  return { validFrom: new Date(certificate.validFrom), validTo: new Date(certificate.validTo) };
+}
+
+function checkValidity(certificate: X509Certificate, name: string, now: Date): void {
+  const { validFrom, validTo } = validityOf(certificate);
+  if (now.getTime() < validFrom.getTime()) {
+    throw new CertificateMaterialError(
+      "ROLES_ANYWHERE_CERTIFICATE_NOT_YET_VALID",
+      `The certificate ${describeCertificate(certificate)} in ${name} is not valid before ${validFrom.toISOString()} ` +
+        `(now is ${now.toISOString()}). Check this host's clock, or wait until the certificate becomes valid.`,
+    );
+  }
+  if (now.getTime() > validTo.getTime()) {
+    throw new CertificateMaterialError(
+      "ROLES_ANYWHERE_CERTIFICATE_EXPIRED",
+      `The certificate ${describeCertificate(certificate)} in ${name} expired at ${validTo.toISOString()} ` +
+        `(now is ${now.toISOString()}). Renew it (and check that the renewed file is what this process reads).`,
+    );
+  }
+}
+
+/** "subject "CN=x, O=y", serial 1234" — identifies a certificate in messages; neither part is secret. */
+export function describeCertificate(certificate: X509Certificate): string {
+  return `subject "${oneLineName(certificate.subject)}", serial ${serialNumberDecimal(certificate)}`;
+}
+
+/** The serial number in decimal, as the SigV4-X509 credential scope carries it. */
+export function serialNumberDecimal(certificate: X509Certificate): string {
+  return BigInt(`0x${certificate.serialNumber}`).toString(10);
+}
+
+/** Node prints distinguished names one attribute per line; messages want one line. */
+export function oneLineName(name: string): string {
+  return name.split("\n").filter(Boolean).join(", ");
+}
+
+function passphraseRequired(name: string): CertificateMaterialError {
+  return new CertificateMaterialError(
+    "ROLES_ANYWHERE_PASSPHRASE_REQUIRED",
+    `${capitalize(name)} is encrypted: give its passphrase (the passphrase option).`,
+  );
+}
+
+function passphraseIncorrect(name: string, cause: unknown): CertificateMaterialError {
+  return new CertificateMaterialError(
+    "ROLES_ANYWHERE_PASSPHRASE_INCORRECT",
+    `The passphrase does not decrypt ${name}. Give the passphrase the key was encrypted with.`,
+    { cause },
+  );
+}
+
+function looksLikePem(bytes: Buffer): boolean {
+  return bytes.includes("-----BEGIN ");
+}
+
+interface PemBlock {
+  readonly label: string;
+  readonly text: string;
+}
+
+function pemBlocks(text: string): PemBlock[] {
+  return Array.from(text.matchAll(PEM_BLOCK), (match) => ({ label: match[1] ?? "", text: match[0] }));
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,260 @@
+import type { Logger } from "@aws-sdk/types";
+import type { RefreshOptions } from "@workload-identity/refresh";
+import { isRegion, parseProfileArn, parseRoleArn, parseTrustAnchorArn } from "./arn.js";
+import { RolesAnywhereOptionError } from "./errors.js";
+
+/** Where a certificate, chain or key comes from: a file path, or the PEM/DER content itself. */
+export type MaterialInput = string | Uint8Array;
+
+/** Options of {@link fromRolesAnywhere}. */
+export interface FromRolesAnywhereInit {
+  /**
+   * The X.509 end-entity certificate: a file path, or PEM text, or PEM/DER bytes. When the file holds several
+   * certificates (as cert-manager's `tls.crt` does), the first is the leaf and the others are sent as the chain unless
+   * `certificateChain` is given. Re-read at every refresh.
+   */
+  certificate: MaterialInput;
+  /**
+   * The certificate's private key (RSA, or EC on P-256/P-384): a file path, or PEM text, or PEM/DER bytes. PKCS#8,
+   * PKCS#1, SEC1, and encrypted PKCS#8 with `passphrase`. Re-read at every refresh.
+   */
+  privateKey: MaterialInput;
+  /** Intermediate CA certificates to send in `X-Amz-X509-Chain`: a file path or PEM/DER content. Re-read at every refresh. */
+  certificateChain?: MaterialInput;
+  /** The passphrase of an encrypted private key. Never logged or shown in errors. */
+  passphrase?: string;
+  /** `arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID` */
+  trustAnchorArn: string;
+  /** `arn:aws:rolesanywhere:REGION:ACCOUNT:profile/ID`, in the trust anchor's region. */
+  profileArn: string;
+  /** `arn:aws:iam::ACCOUNT:role/NAME`, one of the profile's roles. */
+  roleArn: string;
+  /**
+   * The region of the Roles Anywhere endpoint and of the signature scope.
+   * @defaultValue the trust anchor ARN's region
+   */
+  region?: string;
+  /**
+   * Lifetime of the session, 900–43200 seconds (and at most the profile's `durationSeconds`).
+   * @defaultValue 3600
+   */
+  durationSeconds?: number;
+  /** A role session name (2–64 characters of `[\w+=,.@-]`); the profile must accept custom names. */
+  roleSessionName?: string;
+  /**
+   * The Roles Anywhere endpoint, e.g. a VPC endpoint or an emulator, as `https://host[:port]`.
+   * @defaultValue `AWS_ENDPOINT_URL_ROLESANYWHERE`, else `https://rolesanywhere.REGION.amazonaws.com`
+   */
+  endpoint?: string;
+  /**
+   * How long one CreateSession call may take, in milliseconds.
+   * @defaultValue 10000
+   */
+  timeoutMs?: number;
+  /** Cache and refresh behaviour, passed to `withRefresh`. */
+  refresh?: RefreshOptions;
+  /** Receives one line per refresh and failure; never a key, passphrase or credential. */
+  logger?: Logger;
+  /**
+   * The clock, for the certificate validity checks and `X-Amz-Date`. Also drives `refresh` unless `refresh.now` is set.
+   * @defaultValue () => new Date()
+   */
+  now?: () => Date;
+  /**
+   * The `fetch` used for CreateSession.
+   * @defaultValue globalThis.fetch
+   */
+  fetch?: typeof fetch;
+}
+
+/** {@link FromRolesAnywhereInit} checked, with defaults applied (the endpoint is resolved at call time). */
+export interface ResolvedRolesAnywhereOptions {
+  readonly certificate: MaterialInput;
+  readonly privateKey: MaterialInput;
+  readonly certificateChain: MaterialInput | undefined;
+  readonly passphrase: string | undefined;
+  readonly trustAnchorArn: string;
+  readonly profileArn: string;
+  readonly roleArn: string;
+  readonly region: string;
+  /** The account id of the role, returned with the credentials. */
+  readonly accountId: string;
+  /** The DNS suffix of the ARNs' partition, for the default endpoint. */
+  readonly dnsSuffix: string;
+  readonly durationSeconds: number;
+  readonly roleSessionName: string | undefined;
+  readonly endpoint: string | undefined;
+  readonly timeoutMs: number;
+  readonly logger: Logger | undefined;
+  readonly now: () => Date;
+  readonly fetch: typeof fetch | undefined;
+}
+
+/** The environment variable that overrides the Roles Anywhere endpoint, as in every AWS SDK. Read at call time. */
+export const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL_ROLESANYWHERE";
+/** Bounds of CreateSession's `durationSeconds`. */
+export const MIN_DURATION_SECONDS = 900;
+export const MAX_DURATION_SECONDS = 43_200;
+/** The session duration requested when none is given (as AWS's signing helper does). */
+export const DEFAULT_DURATION_SECONDS = 3600;
+const DEFAULT_TIMEOUT_MS = 10_000;
+const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
+/**
+ * Checks every option of {@link fromRolesAnywhere} without any I/O and applies the defaults. A CLI can call it on its
+ * parsed flags to report a bad flag with the same typed error.
+ * @throws RolesAnywhereOptionError with code `ROLES_ANYWHERE_INVALID_OPTION`, `ROLES_ANYWHERE_INVALID_ARN`,
+ *   `ROLES_ANYWHERE_REGION_MISMATCH` or `ROLES_ANYWHERE_INVALID_DURATION`
+ */
+export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): ResolvedRolesAnywhereOptions {
+  if (init === null || typeof init !== "object") {
+    throw new RolesAnywhereOptionError(
+      "ROLES_ANYWHERE_INVALID_OPTION",
+      "init",
+      "fromRolesAnywhere needs an options object with certificate, privateKey, trustAnchorArn, profileArn and roleArn.",
+    );
+  }
+  requireMaterial("certificate", init.certificate, true);
+  requireMaterial("privateKey", init.privateKey, true);
+  requireMaterial("certificateChain", init.certificateChain, false);
+  if (init.passphrase !== undefined && typeof init.passphrase !== "string") {
+    throw optionError("passphrase", "passphrase must be a string.");
+  }
+
+  const trustAnchor = parseTrustAnchorArn(init.trustAnchorArn);
+  const profile = parseProfileArn(init.profileArn);
+  const role = parseRoleArn(init.roleArn);
+  if (trustAnchor.region !== profile.region) {
+    throw new RolesAnywhereOptionError(
+      "ROLES_ANYWHERE_REGION_MISMATCH",
+      "profileArn",
+      `The trust anchor is in ${trustAnchor.region} but the profile is in ${profile.region}: ` +
+        "use a trust anchor and a profile of the same region.",
+    );
+  }
+  if (trustAnchor.partition !== profile.partition || trustAnchor.partition !== role.partition) {
+    throw new RolesAnywhereOptionError(
+      "ROLES_ANYWHERE_INVALID_ARN",
+      "roleArn",
+      `The trust anchor, profile and role ARNs must be in one partition; got ${trustAnchor.partition}, ` +
+        `${profile.partition} and ${role.partition}.`,
+    );
+  }
+
+  if (init.region !== undefined && (typeof init.region !== "string" || !isRegion(init.region))) {
+    throw optionError("region", `region must be an AWS region name such as ${trustAnchor.region}; got ${quote(init.region)}.`);
+  }
+
+  const durationSeconds = init.durationSeconds ?? DEFAULT_DURATION_SECONDS;
+  if (
+    typeof durationSeconds !== "number" ||
+    !Number.isInteger(durationSeconds) ||
+    durationSeconds < MIN_DURATION_SECONDS ||
+    durationSeconds > MAX_DURATION_SECONDS
+  ) {
+    throw new RolesAnywhereOptionError(
+      "ROLES_ANYWHERE_INVALID_DURATION",
+      "durationSeconds",
+      `durationSeconds must be a whole number of seconds from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}; ` +
+        `got ${quote(durationSeconds)}.`,
+    );
+  }
+
+  if (init.roleSessionName !== undefined) {
+    if (typeof init.roleSessionName !== "string" || !ROLE_SESSION_NAME.test(init.roleSessionName)) {
+      throw optionError(
+        "roleSessionName",
+        `roleSessionName must be 2 to 64 characters of letters, digits and +=,.@_-; got ${quote(init.roleSessionName)}.`,
+      );
+    }
+  }
+
+  if (init.endpoint !== undefined) checkEndpoint(init.endpoint, "endpoint");
+
+  const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw optionError("timeoutMs", `timeoutMs must be a positive number of milliseconds; got ${quote(timeoutMs)}.`);
+  }
+  for (const name of ["now", "fetch"] as const) {
+    if (init[name] !== undefined && typeof init[name] !== "function") throw optionError(name, `${name} must be a function.`);
+  }
+  if (init.logger !== undefined && (init.logger === null || typeof init.logger !== "object")) {
+    throw optionError("logger", "logger must be an object with debug, info, warn and error methods.");
+  }
+  if (init.refresh !== undefined && (init.refresh === null || typeof init.refresh !== "object")) {
+    throw optionError("refresh", "refresh must be an object of withRefresh options.");
+  }
+
+  return {
+    certificate: init.certificate,
+    privateKey: init.privateKey,
+    certificateChain: init.certificateChain,
+    passphrase: init.passphrase,
+    trustAnchorArn: init.trustAnchorArn,
+    profileArn: init.profileArn,
+    roleArn: init.roleArn,
+    region: init.region ?? trustAnchor.region,
+    accountId: role.accountId,
+    dnsSuffix: trustAnchor.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com",
+    durationSeconds,
+    roleSessionName: init.roleSessionName,
+    endpoint: init.endpoint,
+    timeoutMs,
+    logger: init.logger,
+    now: init.now ?? (() => new Date()),
+    fetch: init.fetch,
+  };
+}
+
+/**
+ * The CreateSession URL: `endpoint`, else `AWS_ENDPOINT_URL_ROLESANYWHERE` (read now), else the regional endpoint.
+ * @throws RolesAnywhereOptionError when the endpoint is not an http(s) URL
+ */
+export function resolveSessionsUrl(options: Pick<ResolvedRolesAnywhereOptions, "endpoint" | "region" | "dnsSuffix">): URL {
+  const fromEnv = process.env[ENV_ENDPOINT_URL];
+  const base =
+    options.endpoint ??
+    (fromEnv !== undefined && fromEnv !== "" ? checkEndpoint(fromEnv, ENV_ENDPOINT_URL) : undefined) ??
+    `https://rolesanywhere.${options.region}.${options.dnsSuffix}`;
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/sessions`;
+  url.search = "";
+  return url;
+}
+
+function checkEndpoint(value: unknown, option: string): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === "string" ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:") || url.search !== "" || url.hash !== "") {
+    throw optionError(
+      option,
+      `${option} must be an http(s) URL without query, like https://rolesanywhere.eu-west-1.amazonaws.com; got ${quote(value)}.`,
+    );
+  }
+  return value as string;
+}
+
+function requireMaterial(option: string, value: unknown, required: boolean): void {
+  if (value === undefined && !required) return;
+  const ok = (typeof value === "string" && value.trim() !== "") || (value instanceof Uint8Array && value.byteLength > 0);
+  if (!ok) {
+    throw optionError(
+      option,
+      required
+        ? `${option} is required: a file path, or the PEM or DER content.`
+        : `${option} must be a file path, or the PEM or DER content.`,
+    );
+  }
+}
+
+function optionError(option: string, message: string): RolesAnywhereOptionError {
+  return new RolesAnywhereOptionError("ROLES_ANYWHERE_INVALID_OPTION", option, message);
+}
+
+function quote(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value.slice(0, 200)) : String(value);
+}

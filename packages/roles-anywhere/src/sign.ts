@@ -1,0 +1,125 @@
+import { createHash, type KeyObject, sign, type X509Certificate } from "node:crypto";
+import { type SigningAlgorithm, serialNumberDecimal, signingAlgorithmFor } from "./material.js";
+
+// The "IAM Roles Anywhere signing process": SigV4's canonical request and string to sign, signed with the
+// certificate's private key instead of an HMAC chain; the credential is the certificate's serial number in decimal.
+
+/** What {@link signCreateSessionRequest} signs. */
+export interface SignCreateSessionRequestInput {
+  /** The end-entity certificate, sent in `X-Amz-X509`. */
+  readonly certificate: X509Certificate;
+  /** Its private key: RSA, or EC on P-256/P-384. */
+  readonly privateKey: KeyObject;
+  /** Intermediates, sent comma-separated in `X-Amz-X509-Chain` when not empty. */
+  readonly chain?: readonly X509Certificate[];
+  /** The exact JSON body that will be sent. */
+  readonly body: string;
+  /** The region of the credential scope. */
+  readonly region: string;
+  /** The `Host` header: the endpoint's host, with the port when not the scheme's default. */
+  readonly host: string;
+  /** The signing time (`X-Amz-Date`, and the scope's date). */
+  readonly date: Date;
+  /**
+   * The request path.
+   * @defaultValue "/sessions"
+   */
+  readonly path?: string;
+  /**
+   * Also send and sign `X-Amz-Content-Sha256`, as SDK-based signers do (botocore's, Envoy's). AWS's signing helper
+   * does not; the service accepts both.
+   * @defaultValue false
+   */
+  readonly signContentSha256Header?: boolean;
+}
+
+/** A signed CreateSession request: the headers to send, and the intermediate strings (for tests and debugging). */
+export interface SignedCreateSessionRequest {
+  /** Every header to send, `Authorization` included, in the casing AWS's helper uses. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly algorithm: SigningAlgorithm;
+  /** `content-type;host;x-amz-date;x-amz-x509[;x-amz-x509-chain]` */
+  readonly signedHeaders: string;
+  readonly canonicalRequest: string;
+  readonly stringToSign: string;
+  /** The signature, lower-case hex. */
+  readonly signature: string;
+}
+
+const SERVICE = "rolesanywhere";
+const CONTENT_TYPE = "application/json";
+
+interface CertificateHeaderValues {
+  readonly base64: string;
+  readonly serial: string;
+}
+// X509Certificate.raw copies the DER on every access; a certificate object is immutable, so encode it once.
+const encoded = new WeakMap<X509Certificate, CertificateHeaderValues>();
+
+function headerValuesOf(certificate: X509Certificate): CertificateHeaderValues {
+  let values = encoded.get(certificate);
+  if (values === undefined) {
+    values = { base64: certificate.raw.toString("base64"), serial: serialNumberDecimal(certificate) };
+    encoded.set(certificate, values);
+  }
+  return values;
+}
+
+/**
+ * Signs a CreateSession request the way AWS's rolesanywhere-credential-helper does: signed headers `content-type`,
+ * `host`, `x-amz-date`, `x-amz-x509` and, with intermediates, `x-amz-x509-chain`; the payload hash is SHA-256 of the
+ * body; `AWS4-X509-RSA-SHA256` (RSA PKCS#1 v1.5 over SHA-256) or `AWS4-X509-ECDSA-SHA256` (ECDSA over SHA-256, DER
+ * signature — SHA-256 for P-384 keys too).
+ * @throws CertificateMaterialError `ROLES_ANYWHERE_UNSUPPORTED_KEY` for a key that is neither RSA nor EC P-256/P-384
+ */
+export function signCreateSessionRequest(input: SignCreateSessionRequestInput): SignedCreateSessionRequest {
+  const algorithm = signingAlgorithmFor(input.privateKey);
+  const leaf = headerValuesOf(input.certificate);
+  const amzDate = formatAmzDate(input.date);
+  const scope = `${amzDate.slice(0, 8)}/${input.region}/${SERVICE}/aws4_request`;
+  const payloadHash = sha256Hex(input.body);
+  const chain = input.chain !== undefined && input.chain.length > 0
+    ? input.chain.map((certificate) => headerValuesOf(certificate).base64).join(",")
+    : undefined;
+
+  // Already in canonical (sorted, lower-case) order; values carry no spaces to trim.
+  const canonical: [string, string][] = [
+    ["content-type", CONTENT_TYPE],
+    ["host", input.host],
+  ];
+  if (input.signContentSha256Header === true) canonical.push(["x-amz-content-sha256", payloadHash]);
+  canonical.push(["x-amz-date", amzDate], ["x-amz-x509", leaf.base64]);
+  if (chain !== undefined) canonical.push(["x-amz-x509-chain", chain]);
+
+  let canonicalHeaders = "";
+  let signedHeaders = "";
+  for (const [name, value] of canonical) {
+    canonicalHeaders += `${name}:${value}\n`;
+    signedHeaders += signedHeaders === "" ? name : `;${name}`;
+  }
+  const canonicalRequest = `POST\n${input.path ?? "/sessions"}\n\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
+  const stringToSign = `${algorithm}\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+  const signature = sign("sha256", Buffer.from(stringToSign, "utf8"), input.privateKey).toString("hex");
+
+  const headers: Record<string, string> = {
+    "Content-Type": CONTENT_TYPE,
+    Host: input.host,
+    "X-Amz-Date": amzDate,
+    "X-Amz-X509": leaf.base64,
+  };
+  if (chain !== undefined) headers["X-Amz-X509-Chain"] = chain;
+  if (input.signContentSha256Header === true) headers["X-Amz-Content-Sha256"] = payloadHash;
+  headers.Authorization =
+    `${algorithm} Credential=${leaf.serial}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  return { headers, algorithm, signedHeaders, canonicalRequest, stringToSign, signature };
+}
+
+/** `20180102T030405Z`: ISO 8601 basic format, UTC, whole seconds. */
+export function formatAmzDate(date: Date): string {
+  const iso = date.toISOString(); // 2018-01-02T03:04:05.000Z
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+}
+
+function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
