@@ -34,6 +34,10 @@ export function podIdentitySource(
     if (provider === undefined) {
       const { fromHttp } = await import("@aws-sdk/credential-providers");
       provider = fromHttp({
+        // Empty strings stop fromHttp from reading these two from the environment: an ECS relative URI would win over
+        // the Pod Identity URI, and an inline token would only cause a warning (the token file wins).
+        awsContainerCredentialsRelativeUri: "",
+        awsContainerAuthorizationToken: "",
         awsContainerCredentialsFullUri: config.fullUri,
         awsContainerAuthorizationTokenFile: config.authorizationTokenFile,
         timeout: options.timeoutMs ?? 1000,

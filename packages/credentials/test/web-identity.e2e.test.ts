@@ -1,0 +1,124 @@
+// End to end: a kubelet-style projected token, an OIDC issuer and the STS emulator, with real SDK clients.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import {
+  createProjectedTokenDir,
+  type OidcIssuer,
+  type ProjectedTokenDir,
+  type StsEmulator,
+  startOidcIssuer,
+  startStsEmulator,
+} from "@workload-identity/testing";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { clearSharedCredentialCache, explain, fromEnvironmentAware, whoami } from "../src/index.js";
+import { main } from "../src/run-cli.js";
+import { isolateEnvironment } from "./env.js";
+
+const ROLE_ARN = "arn:aws:iam::111122223333:role/orders";
+
+let dir: string;
+let issuer: OidcIssuer;
+let sts: StsEmulator;
+let projected: ProjectedTokenDir;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "credentials-e2e-"));
+  issuer = await startOidcIssuer();
+  sts = await startStsEmulator({
+    roles: [{ arn: ROLE_ARN, issuer: issuer.issuer, allowedSubjects: ["system:serviceaccount:shop:orders"] }],
+  });
+  projected = await createProjectedTokenDir({ dir: join(dir, "token") });
+});
+afterAll(async () => {
+  await sts.close();
+  await issuer.close();
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  clearSharedCredentialCache();
+  isolateEnvironment(dir);
+  vi.stubEnv("AWS_WEB_IDENTITY_TOKEN_FILE", projected.tokenFile);
+  vi.stubEnv("AWS_ROLE_ARN", ROLE_ARN);
+  vi.stubEnv("AWS_REGION", "us-east-1");
+  vi.stubEnv("AWS_ENDPOINT_URL_STS", sts.endpoint);
+  await projected.write(await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" }));
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe("web identity end to end", () => {
+  it("a real STSClient signs GetCallerIdentity with the assumed role's credentials", async () => {
+    const client = new STSClient({ credentials: fromEnvironmentAware() });
+    const identity = await client.send(new GetCallerIdentityCommand({}));
+    const issued = sts.credentialsIssued().at(-1);
+    expect(issued).toBeDefined();
+    expect(identity.Arn).toBe(issued?.assumedRoleArn);
+    expect(identity.Arn).toContain("assumed-role/orders/");
+    expect(sts.calls.filter((c) => c.action === "AssumeRoleWithWebIdentity").at(-1)).toMatchObject({
+      roleArn: ROLE_ARN,
+      subject: "system:serviceaccount:shop:orders",
+      status: 200,
+    });
+  });
+
+  it("ten clients share one AssumeRoleWithWebIdentity", async () => {
+    const before = sts.callCount;
+    const clients = Array.from({ length: 10 }, () => new STSClient({ credentials: fromEnvironmentAware() }));
+    await Promise.all(clients.map((client) => client.send(new GetCallerIdentityCommand({}))));
+    expect(sts.callCount - before).toBe(1);
+  });
+
+  it("whoami prints the account, the ARN and the source", async () => {
+    const result = await whoami();
+    expect(result).toMatchObject({ account: "111122223333", source: "web-identity" });
+    expect(result.arn).toContain("assumed-role/orders/");
+    const out: string[] = [];
+    expect(await main(["whoami"], (t) => out.push(t), (t) => out.push(t))).toBe(0);
+    expect(out.join("")).toMatch(/account: 111122223333\narn: arn:aws:sts::111122223333:assumed-role\/orders\/.*\nuser id: .*\nsource: web-identity/);
+  });
+
+  it("explain reports the token's claims and, after a resolve, the expiration", async () => {
+    const explanation = await explain();
+    expect(explanation).toMatchObject({
+      source: "web-identity",
+      variables: [
+        { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: projected.tokenFile },
+        { name: "AWS_ROLE_ARN", value: ROLE_ARN },
+      ],
+      webIdentity: {
+        tokenFile: projected.tokenFile,
+        roleArn: ROLE_ARN,
+        token: { issuer: issuer.issuer, subject: "system:serviceaccount:shop:orders", audience: ["sts.amazonaws.com"], expired: false },
+      },
+    });
+    expect(explanation.error).toBeUndefined();
+    expect(Date.parse(explanation.credentials?.expiration ?? "")).toBeGreaterThan(Date.now());
+  });
+
+  it("explain flags an expired token and reports the STS rejection", async () => {
+    await projected.write(
+      await issuer.mintServiceAccountToken({
+        namespace: "shop",
+        serviceAccount: "orders",
+        issuedAt: new Date(Date.now() - 7200_000),
+        lifetimeSeconds: 3600,
+      }),
+    );
+    const explanation = await explain();
+    expect(explanation.webIdentity?.token?.expired).toBe(true);
+    expect(explanation.warnings.join("\n")).toMatch(/expired/);
+    expect(explanation.error).toBeDefined();
+  });
+
+  it("a subject the role does not trust is reported, not replaced by other credentials", async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIASHOULDNOTBEUSED1");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "static-secret");
+    await projected.write(await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "intruder" }));
+    const error = await fromEnvironmentAware()().catch((e: unknown) => e);
+    expect(error).toMatchObject({ tryNextLink: false });
+    expect(JSON.stringify(error)).not.toContain("AKIASHOULDNOTBEUSED1");
+  });
+});
