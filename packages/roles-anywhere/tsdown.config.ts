@@ -1,7 +1,8 @@
 import { defineConfig } from "tsdown";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // The CLI (bin `roles-anywhere`) is a second entry; both share the library chunk.
+  entry: { index: "src/index.ts", cli: "src/cli/main.ts" },
   format: ["esm", "cjs"],
   dts: true,
   fixedExtension: true,

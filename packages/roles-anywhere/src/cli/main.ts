@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { processDeps } from "./default-deps.js";
+import { runCli } from "./run.js";
+
+// Listen for the signals from the start, so a SIGTERM during startup still ends `serve` cleanly.
+const shutdown = new Promise<string>((resolve) => {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve(signal));
+});
+
+const flush = (stream: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => stream.write("", () => resolve()));
+
+runCli(process.argv.slice(2), processDeps(shutdown)).then(
+  async (code) => {
+    // Exit explicitly once the output is flushed: keep-alive sockets must not hold a finished command open.
+    await Promise.all([flush(process.stdout), flush(process.stderr)]);
+    process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`roles-anywhere: internal error: ${error instanceof Error ? error.name : "unknown"}\n`);
+    process.exit(70);
+  },
+);
