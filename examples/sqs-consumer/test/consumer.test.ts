@@ -1,0 +1,201 @@
+import type { Message } from "@aws-sdk/client-sqs";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { startConsumerApp } from "../src/app.js";
+import type { ConsumerApp } from "../src/app.js";
+import { type PodWorld, startPodWorld } from "./support/emulators.js";
+import { producer, remaining, sendAll, startTestConsumer } from "./support/app.js";
+
+let world: PodWorld;
+let running: ConsumerApp | undefined;
+let queueCount = 0;
+
+beforeAll(async () => {
+  // Credentials live 6 s, so the cache refreshes them every few seconds during these tests.
+  world = await startPodWorld({ credentialLifetimeSeconds: 6 });
+});
+afterAll(async () => {
+  await world.close();
+});
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+  vi.unstubAllEnvs();
+});
+
+async function newQueue(): Promise<string> {
+  queueCount += 1;
+  return world.sqs.createQueue(`consumer-test-${queueCount}`);
+}
+
+async function start(options: Omit<Parameters<typeof startTestConsumer>[0], "podEnv">) {
+  const started = await startTestConsumer({ podEnv: world.podEnv, ...options });
+  running = started.app;
+  return started;
+}
+
+describe(startConsumerApp.name, () => {
+  it("receives, handles and deletes every message sent, in batches, with DeleteMessageBatch", async () => {
+    const queueUrl = await newQueue();
+    const handled: string[] = [];
+    const { app } = await start({
+      queueUrl,
+      env: { CONCURRENCY: "2", BATCH_SIZE: "10" },
+      handler: async (message: Message) => {
+        handled.push(message.Body ?? "");
+      },
+    });
+    const bodies = Array.from({ length: 45 }, (_, i) => JSON.stringify({ order: i }));
+    const client = producer(world.sqs.endpoint);
+    await sendAll(client, queueUrl, bodies);
+    await vi.waitFor(() => expect(app.metrics.deleted).toBe(45), { timeout: 15_000, interval: 50 });
+    expect([...handled].sort()).toEqual([...bodies].sort());
+    expect(await remaining(client, queueUrl)).toBe(0);
+    expect(app.metrics.snapshot()).toMatchObject({ received: 45, deleted: 45, failed: 0, inFlight: 0 });
+    const consumerActions = new Set(world.sqs.signedCalls.filter((c) => c.accessKeyId !== "AKIDPRODUCER").map((c) => c.action));
+    expect(consumerActions).toContain("DeleteMessageBatch");
+    expect(consumerActions).not.toContain("DeleteMessage");
+  });
+
+  it("returns a failed message to the queue and handles it on redelivery", async () => {
+    const queueUrl = await newQueue();
+    const attempts = new Map<string, number>();
+    const { app, logs } = await start({
+      queueUrl,
+      handler: async (message) => {
+        const count = (attempts.get(message.Body ?? "") ?? 0) + 1;
+        attempts.set(message.Body ?? "", count);
+        if (message.Body === "flaky" && count === 1) throw new Error("downstream timeout");
+      },
+    });
+    const client = producer(world.sqs.endpoint);
+    await sendAll(client, queueUrl, ["flaky", "fine"]);
+    await vi.waitFor(() => expect(app.metrics.deleted).toBe(2), { timeout: 15_000, interval: 50 });
+    expect(Object.fromEntries(attempts)).toEqual({ flaky: 2, fine: 1 });
+    expect(app.metrics.snapshot()).toMatchObject({ received: 3, deleted: 2, failed: 1, inFlight: 0 });
+    const failure = logs.find((l) => l.msg.startsWith("message handler failed"));
+    expect(failure).toMatchObject({ level: "warn", receiveCount: 1, error: { message: "downstream timeout" } });
+    expect(await remaining(client, queueUrl)).toBe(0);
+  });
+
+  it("extends the visibility of a slow handler's message so it is not delivered twice", async () => {
+    const queueUrl = await newQueue();
+    let deliveries = 0;
+    const { app } = await start({
+      queueUrl,
+      // Visibility 2 s, heartbeat every 2/3 s; the handler takes 2.5 s. Two loops: the second would get the
+      // message again if its visibility lapsed.
+      env: { VISIBILITY_TIMEOUT: "2", CONCURRENCY: "2" },
+      handler: async () => {
+        deliveries += 1;
+        await new Promise((resolve) => setTimeout(resolve, 2_500));
+      },
+    });
+    world.sqs.clearSignedCalls();
+    await sendAll(producer(world.sqs.endpoint), queueUrl, ["slow"]);
+    await vi.waitFor(() => expect(app.metrics.deleted).toBe(1), { timeout: 15_000, interval: 50 });
+    expect(deliveries).toBe(1);
+    const heartbeats = world.sqs.signedCalls.filter((c) => c.action === "ChangeMessageVisibilityBatch");
+    expect(heartbeats.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("signs every call with the credentials STS issued for the pod, and with new ones after a refresh", async () => {
+    const queueUrl = await newQueue();
+    world.sqs.clearSignedCalls();
+    const { app, logs } = await start({ queueUrl, handler: async () => undefined });
+    await sendAll(producer(world.sqs.endpoint), queueUrl, ["before"]);
+    await vi.waitFor(() => expect(app.metrics.deleted).toBe(1), { timeout: 10_000, interval: 50 });
+    // Credentials live 6 s: within a few seconds the cache refreshes them in the background.
+    await vi.waitFor(() => expect(app.metrics.credentialRefreshes).toBeGreaterThanOrEqual(2), { timeout: 15_000, interval: 100 });
+    await sendAll(producer(world.sqs.endpoint), queueUrl, ["after"]);
+    await vi.waitFor(() => expect(app.metrics.deleted).toBe(2), { timeout: 10_000, interval: 50 });
+
+    const consumerCalls = world.sqs.signedCalls.filter((c) => c.accessKeyId !== "AKIDPRODUCER");
+    const issued = new Set(world.sts.credentialsIssued().map((c) => c.accessKeyId));
+    const used = new Set(consumerCalls.map((c) => c.accessKeyId));
+    expect(consumerCalls.length).toBeGreaterThan(0);
+    for (const call of consumerCalls) {
+      expect(issued.has(call.accessKeyId)).toBe(true);
+      expect(call.sessionToken).toEqual(expect.any(String));
+    }
+    expect(used.size).toBeGreaterThanOrEqual(2);
+    expect(logs.some((l) => l.msg === "credentials refreshed" && l.component === "credentials")).toBe(true);
+    // The credential source was chosen from the pod's environment, and said so once.
+    expect(logs.filter((l) => /using web-identity/.test(l.msg))).toHaveLength(1);
+  });
+
+  it("backs off while the queue server is down, turns unready, and recovers without a restart", async () => {
+    const queueUrl = await newQueue();
+    const handled: string[] = [];
+    const { app, logs, probe } = await start({
+      queueUrl,
+      handler: async (message) => {
+        handled.push(message.Body ?? "");
+      },
+    });
+    const client = producer(world.sqs.endpoint);
+    expect(await probe("/readyz")).toEqual({ status: 200, body: '{"status":"ok"}' });
+    expect((await probe("/livez")).status).toBe(200);
+    await sendAll(client, queueUrl, ["one"]);
+    await vi.waitFor(() => expect(app.metrics.deleted).toBe(1), { timeout: 10_000, interval: 50 });
+
+    await world.sqs.stop();
+    await vi.waitFor(
+      async () => {
+        const ready = await probe("/readyz");
+        expect(ready.status).toBe(503);
+        expect(JSON.parse(ready.body)).toMatchObject({ status: "failing", reasons: [expect.stringMatching(/^queue failing \(ECONN/)] });
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+    // Failing polls keep the loop alive: it is backing off, not stuck.
+    expect((await probe("/livez")).status).toBe(200);
+    await vi.waitFor(() => expect(app.metrics.pollErrors).toBeGreaterThanOrEqual(3), { timeout: 15_000, interval: 50 });
+
+    await world.sqs.restart();
+    await sendAll(client, queueUrl, ["two", "three"]);
+    await vi.waitFor(() => expect(app.metrics.deleted).toBe(3), { timeout: 20_000, interval: 50 });
+    expect(handled.sort()).toEqual(["one", "three", "two"]);
+    expect((await probe("/readyz")).status).toBe(200);
+    const metrics = (await probe("/metrics")).body;
+    expect(metrics).toMatch(/^sqs_consumer_messages_deleted_total 3$/m);
+    expect(metrics).toMatch(/^sqs_consumer_ready 1$/m);
+
+    // Logged once when it broke and once when it came back, not at every failed poll.
+    const outage = logs.filter((l) => l.msg.startsWith("cannot reach the queue") || l.msg === "queue reachable again");
+    expect(outage.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(["cannot reach the queue; retrying with backoff", "queue reachable again"]),
+    );
+    expect(outage.length).toBeLessThanOrEqual(4);
+    expect(app.metrics.pollErrors).toBeGreaterThan(outage.length);
+  });
+
+  it("stops gracefully: in-flight messages finish and are deleted, readiness turns off, nothing is left", async () => {
+    const queueUrl = await newQueue();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { app, probe } = await start({ queueUrl, handler: () => gate });
+    const client = producer(world.sqs.endpoint);
+    await sendAll(client, queueUrl, ["a", "b", "c"]);
+    await vi.waitFor(() => expect(app.metrics.inFlight).toBe(3), { timeout: 10_000, interval: 20 });
+    const stopping = app.stop();
+    expect(app.health.readiness()).toMatchObject({ ok: false, reasons: ["shutting down"] });
+    release();
+    await expect(stopping).resolves.toEqual({ clean: true, abandoned: 0 });
+    running = undefined;
+    expect(app.metrics.snapshot()).toMatchObject({ received: 3, deleted: 3, inFlight: 0 });
+    expect(await remaining(client, queueUrl)).toBe(0);
+    await expect(probe("/livez")).rejects.toThrow();
+  });
+
+  it("stops at once when idle, cutting the long poll short", async () => {
+    const queueUrl = await newQueue();
+    const { app } = await start({ queueUrl, env: { WAIT_TIME_SECONDS: "20" }, handler: async () => undefined });
+    await vi.waitFor(() => expect(app.health.phaseOf(0)).toBe("receiving"), { timeout: 10_000, interval: 20 });
+    const startedAt = Date.now();
+    await expect(app.stop()).resolves.toEqual({ clean: true, abandoned: 0 });
+    running = undefined;
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+  });
+});
