@@ -9,13 +9,14 @@ describe(startStsEmulator.name, () => {
   let issuer: OidcIssuer;
   let sts: StsEmulator;
   let client: STSClient;
-  let clock = Date.now();
+  // STS's clock runs with the machine's, shifted by skewMs to make tokens look expired to it.
+  let skewMs = 0;
 
   beforeAll(async () => {
     issuer = await startOidcIssuer();
     sts = await startStsEmulator({
       roles: [{ arn: ROLE, issuer: issuer.issuer, allowedSubjects: ["system:serviceaccount:shop:orders"] }],
-      now: () => clock,
+      now: () => Date.now() + skewMs,
     });
     client = new STSClient({ region: "eu-west-1", endpoint: sts.endpoint, maxAttempts: 1 });
   });
@@ -25,7 +26,7 @@ describe(startStsEmulator.name, () => {
     await issuer.close();
   });
   beforeEach(() => {
-    clock = Date.now();
+    skewMs = 0;
     sts.clearFaults();
   });
 
@@ -35,11 +36,13 @@ describe(startStsEmulator.name, () => {
   it("answers AssumeRoleWithWebIdentity in the XML shape the SDK's STSClient parses", async () => {
     const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" });
     const before = sts.callCount;
+    const startedAt = Math.floor(Date.now() / 1000) * 1000;
     const output = await assume(token);
     expect(output.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(output.Credentials?.SecretAccessKey).toEqual(expect.any(String));
     expect(output.Credentials?.SessionToken).toEqual(expect.any(String));
-    expect(output.Credentials?.Expiration?.getTime()).toBe(Math.floor(clock / 1000) * 1000 + 900_000);
+    expect(output.Credentials?.Expiration?.getTime()).toBeGreaterThanOrEqual(startedAt + 900_000);
+    expect(output.Credentials?.Expiration?.getTime()).toBeLessThanOrEqual(Date.now() + 900_000);
     expect(output.AssumedRoleUser).toEqual({
       Arn: "arn:aws:sts::123456789012:assumed-role/orders-reader/shop.orders",
       AssumedRoleId: expect.stringMatching(/^AROA[A-Z2-7]{17}:shop\.orders$/),
@@ -82,7 +85,7 @@ describe(startStsEmulator.name, () => {
 
   it("refuses an expired token with ExpiredTokenException, by its own clock", async () => {
     const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders", lifetimeSeconds: 600 });
-    clock += 601_000;
+    skewMs += 601_000;
     await expect(assume(token)).rejects.toMatchObject({ name: "ExpiredTokenException", $metadata: { httpStatusCode: 400 } });
   });
 
