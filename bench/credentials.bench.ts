@@ -5,7 +5,6 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { median, printRates, timeContenders } from "./lib/hot-path.js";
 
 const packageDir = fileURLToPath(new URL("../packages/credentials/", import.meta.url));
@@ -119,7 +118,7 @@ async function hotPath(): Promise<void> {
   try {
     const ours = (await import(join(dist, "index.mjs"))) as typeof import("@workload-identity/credentials");
     const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
-    const shared: AwsCredentialIdentityProvider = ours.fromEnvironmentAware();
+    const shared = ours.fromEnvironmentAware();
     const sdk = fromNodeProviderChain();
     await shared();
     await sdk();
