@@ -1,5 +1,5 @@
 // The consumer's entry point: configuration, logs, probes, the receive loops, and a graceful stop on signals.
-import { startConsumerApp } from "./app.js";
+import { type ConsumerApp, startConsumerApp } from "./app.js";
 import { readBuildInfo } from "./build-info.js";
 import { loadConfig } from "./config.js";
 import { ConfigError } from "./errors.js";
@@ -43,24 +43,35 @@ process.on("unhandledRejection", (reason) => {
   process.exit(1);
 });
 
-const app = await startConsumerApp({ config, logger, buildInfo, handler: handleMessage }).catch((error: unknown) => {
-  logger.fatal({ error: String(error) }, "could not start");
-  process.exit(1);
-});
-
+// Signals are handled from here on, even during startup: a pod may be stopped before it ever got ready.
+let app: ConsumerApp | undefined;
+let requested: NodeJS.Signals | undefined;
+const shutdown = (signal: NodeJS.Signals, running: ConsumerApp): void => {
+  const startedAt = Date.now();
+  logger.info(
+    { signal, shutdownTimeoutMs: config.shutdownTimeoutMs },
+    "stopping: no new receives, finishing in-flight messages",
+  );
+  void running.stop().then(({ clean, abandoned }) => {
+    const fields = { signal, durationMs: Date.now() - startedAt, ...running.metrics.snapshot() };
+    if (clean) {
+      logger.info(fields, "stopped cleanly");
+      process.exit(0);
+    }
+    logger.error({ ...fields, abandoned }, "shutdown timeout reached; abandoned messages will be redelivered");
+    process.exit(1);
+  });
+};
 onStopSignal(
   (signal) => {
-    const startedAt = Date.now();
-    logger.info({ signal, shutdownTimeoutMs: config.shutdownTimeoutMs }, "stopping: no new receives, finishing in-flight messages");
-    void app.stop().then(({ clean, abandoned }) => {
-      const fields = { signal, durationMs: Date.now() - startedAt, ...app.metrics.snapshot() };
-      if (clean) {
-        logger.info(fields, "stopped cleanly");
-        process.exit(0);
-      }
-      logger.error({ ...fields, abandoned }, "shutdown timeout reached; abandoned messages will be redelivered");
-      process.exit(1);
-    });
+    requested = signal;
+    if (app !== undefined) shutdown(signal, app);
   },
   (signal) => logger.warn({ signal }, "already stopping"),
 );
+
+app = await startConsumerApp({ config, logger, buildInfo, handler: handleMessage }).catch((error: unknown) => {
+  logger.fatal({ error: String(error) }, "could not start");
+  process.exit(1);
+});
+if (requested !== undefined) shutdown(requested, app);
