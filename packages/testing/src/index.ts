@@ -28,3 +28,13 @@ export {
   xmlText,
 } from "./radosgw-requests.js";
 export { type SignedSqsCall, type SqsServer, type SqsServerOptions, startSqsServer } from "./sqs-server.js";
+export { createTestPki, type IssueLeafOptions, type TestKeyType, type TestLeaf, type TestPki } from "./pki.js";
+export {
+  type EmulatedProfile,
+  type EmulatedTrustAnchor,
+  type RolesAnywhereCall,
+  type RolesAnywhereEmulator,
+  type RolesAnywhereEmulatorOptions,
+  type RolesAnywhereFault,
+  startRolesAnywhereEmulator,
+} from "./roles-anywhere-emulator.js";

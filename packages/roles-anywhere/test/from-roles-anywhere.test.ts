@@ -1,0 +1,258 @@
+import { writeFile } from "node:fs/promises";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { fromRolesAnywhere } from "../src/index.js";
+import type { FromRolesAnywhereInit } from "../src/options.js";
+import {
+  ACCOUNT,
+  type LeafFiles,
+  PROFILE_ARN,
+  ROLE_ARN,
+  type RolesAnywhereFixture,
+  startFixture,
+  TRUST_ANCHOR_ARN,
+} from "./setup.js";
+
+let fixture: RolesAnywhereFixture;
+let files: LeafFiles;
+
+beforeAll(async () => {
+  fixture = await startFixture({ keyType: "rsa2048" });
+  files = await fixture.leafFiles();
+});
+afterAll(() => fixture.close());
+afterEach(() => {
+  vi.unstubAllEnvs();
+  fixture.emulator.clearFaults();
+});
+
+/** The working options, with `overrides` applied; an override of `undefined` removes the option. */
+const init = (overrides: { [K in keyof FromRolesAnywhereInit]?: FromRolesAnywhereInit[K] | undefined } = {}): FromRolesAnywhereInit => {
+  const merged: Record<string, unknown> = {
+    certificate: files.certificate,
+    privateKey: files.privateKey,
+    certificateChain: files.certificateChain,
+    trustAnchorArn: TRUST_ANCHOR_ARN,
+    profileArn: PROFILE_ARN,
+    roleArn: ROLE_ARN,
+    endpoint: fixture.emulator.endpoint,
+    ...overrides,
+  };
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+  return merged as unknown as FromRolesAnywhereInit;
+};
+
+describe(fromRolesAnywhere.name, () => {
+  it("exchanges an RSA-2048 certificate and its intermediate for session credentials", async () => {
+    const before = fixture.emulator.callCount;
+    const credentials = await fromRolesAnywhere(init())();
+    expect(credentials).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), accountId: ACCOUNT });
+    expect(credentials.secretAccessKey).toEqual(expect.any(String));
+    expect(credentials.sessionToken).toEqual(expect.any(String));
+    expect(credentials.expiration?.getTime()).toBeGreaterThan(Date.now() + 3500_000);
+    expect(fixture.emulator.callCount).toBe(before + 1);
+    expect(fixture.emulator.calls.at(-1)).toMatchObject({
+      status: 201,
+      algorithm: "AWS4-X509-RSA-SHA256",
+      signedHeaders: "content-type;host;x-amz-date;x-amz-x509;x-amz-x509-chain",
+      serialNumber: files.leaf.serialNumberDecimal,
+      chainLength: 1,
+      trustAnchorArn: TRUST_ANCHOR_ARN,
+      profileArn: PROFILE_ARN,
+      roleArn: ROLE_ARN,
+      durationSeconds: 3600,
+      roleSessionName: undefined,
+      accessKeyId: credentials.accessKeyId,
+    });
+  });
+
+  it.each(["p256", "p384"] as const)("signs with ECDSA for a %s certificate", async (keyType) => {
+    const ec = await fixture.leafFiles({ keyType });
+    const credentials = await fromRolesAnywhere(init(ec))();
+    expect(fixture.emulator.calls.at(-1)).toMatchObject({
+      status: 201,
+      algorithm: "AWS4-X509-ECDSA-SHA256",
+      serialNumber: ec.leaf.serialNumberDecimal,
+      accessKeyId: credentials.accessKeyId,
+    });
+  });
+
+  it("accepts the certificate, chain and key as inline PEM or DER content", async () => {
+    await fromRolesAnywhere(
+      init({ certificate: files.leaf.certificateDer, privateKey: files.leaf.privateKeyPem, certificateChain: files.leaf.chainPem }),
+    )();
+    expect(fixture.emulator.calls.at(-1)).toMatchObject({ status: 201, chainLength: 1 });
+  });
+
+  it("sends durationSeconds and roleSessionName when given", async () => {
+    const credentials = await fromRolesAnywhere(init({ durationSeconds: 900, roleSessionName: "batch-job@host-1" }))();
+    expect(fixture.emulator.calls.at(-1)).toMatchObject({ status: 201, durationSeconds: 900, roleSessionName: "batch-job@host-1" });
+    expect(credentials.expiration!.getTime() - Date.now()).toBeLessThanOrEqual(900_000);
+  });
+
+  it("sends the extra certificates of the certificate file as the chain when no certificateChain is given", async () => {
+    const bundle = await fixture.write("fullchain.crt", files.leaf.certificatePem + files.leaf.chainPem);
+    await fromRolesAnywhere(init({ certificate: bundle, certificateChain: undefined }))();
+    expect(fixture.emulator.calls.at(-1)).toMatchObject({ status: 201, chainLength: 1 });
+  });
+
+  it("re-reads the certificate and key at every refresh", async () => {
+    const certificate = await fixture.write("rotating.crt", files.leaf.certificatePem);
+    const privateKey = await fixture.write("rotating.key", files.leaf.privateKeyPem);
+    const provider = fromRolesAnywhere(init({ certificate, privateKey }));
+    await provider();
+    expect(fixture.emulator.calls.at(-1)?.serialNumber).toBe(files.leaf.serialNumberDecimal);
+
+    const renewed = await fixture.pki.issueLeaf();
+    await writeFile(certificate, renewed.certificatePem);
+    await writeFile(privateKey, renewed.privateKeyPem);
+    await provider({ forceRefresh: true });
+    expect(fixture.emulator.calls.at(-1)).toMatchObject({ status: 201, serialNumber: renewed.serialNumberDecimal });
+  });
+
+  it("serves the cached credentials without calling CreateSession again", async () => {
+    const provider = fromRolesAnywhere(init());
+    const first = await provider();
+    const count = fixture.emulator.callCount;
+    expect(await provider()).toBe(first);
+    expect(fixture.emulator.callCount).toBe(count);
+  });
+
+  it("signs for the trust anchor's region unless region is given", async () => {
+    await fromRolesAnywhere(init())();
+    expect(fixture.emulator.calls.at(-1)?.status).toBe(201);
+    // The emulator refuses a scope outside the trust anchor's region, as the service would.
+    await expect(fromRolesAnywhere(init({ region: "us-east-1" }))()).rejects.toMatchObject({
+      code: "ROLES_ANYWHERE_SERVICE_ERROR",
+      errorType: "AccessDeniedException",
+    });
+  });
+
+  it("reads AWS_ENDPOINT_URL_ROLESANYWHERE when no endpoint is given, at call time", async () => {
+    const provider = fromRolesAnywhere(init({ endpoint: undefined }));
+    vi.stubEnv("AWS_ENDPOINT_URL_ROLESANYWHERE", fixture.emulator.endpoint);
+    const count = fixture.emulator.callCount;
+    await provider();
+    expect(fixture.emulator.callCount).toBe(count + 1);
+  });
+
+  it("prefers the endpoint option over AWS_ENDPOINT_URL_ROLESANYWHERE", async () => {
+    vi.stubEnv("AWS_ENDPOINT_URL_ROLESANYWHERE", "http://127.0.0.1:9");
+    await fromRolesAnywhere(init())();
+    expect(fixture.emulator.calls.at(-1)?.status).toBe(201);
+  });
+
+  it("rejects an invalid AWS_ENDPOINT_URL_ROLESANYWHERE with a typed error", async () => {
+    vi.stubEnv("AWS_ENDPOINT_URL_ROLESANYWHERE", "not a url");
+    await expect(fromRolesAnywhere(init({ endpoint: undefined }))()).rejects.toMatchObject({
+      code: "ROLES_ANYWHERE_INVALID_OPTION",
+      option: "AWS_ENDPOINT_URL_ROLESANYWHERE",
+    });
+  });
+
+  it("keeps AWS's error type, message and request id when CreateSession is denied", async () => {
+    fixture.emulator.injectFault({ kind: "access-denied" });
+    const error = await fromRolesAnywhere(init())().catch((e: unknown) => e);
+    const call = fixture.emulator.calls.at(-1)!;
+    expect(error).toMatchObject({
+      code: "ROLES_ANYWHERE_SERVICE_ERROR",
+      tryNextLink: false,
+      errorType: "AccessDeniedException",
+      statusCode: 403,
+      requestId: call.requestId,
+      serviceMessage: "Access denied (injected by the test).",
+    });
+    expect((error as Error).message).toContain(call.requestId);
+    expect((error as Error).message).toContain("Access denied (injected by the test).");
+  });
+
+  it("reports an untrusted certificate (missing intermediate) as the service's AccessDeniedException", async () => {
+    await expect(fromRolesAnywhere(init({ certificateChain: undefined }))()).rejects.toMatchObject({
+      code: "ROLES_ANYWHERE_SERVICE_ERROR",
+      errorType: "AccessDeniedException",
+      serviceMessage: expect.stringContaining("Untrusted certificate"),
+    });
+  });
+
+  it("reports a server failure with its error type", async () => {
+    fixture.emulator.injectFault({ kind: "http-500" });
+    await expect(fromRolesAnywhere(init())()).rejects.toMatchObject({
+      code: "ROLES_ANYWHERE_SERVICE_ERROR",
+      errorType: "InternalServerException",
+      statusCode: 500,
+    });
+  });
+
+  it("reports an unreachable endpoint as a network error", async () => {
+    await expect(fromRolesAnywhere(init({ endpoint: "http://127.0.0.1:9" }))()).rejects.toMatchObject({
+      code: "ROLES_ANYWHERE_NETWORK_ERROR",
+      message: expect.stringContaining("http://127.0.0.1:9"),
+    });
+  });
+
+  it("gives up after timeoutMs", async () => {
+    fixture.emulator.injectFault({ kind: "delay", ms: 2000 });
+    await expect(fromRolesAnywhere(init({ timeoutMs: 50 }))()).rejects.toMatchObject({
+      code: "ROLES_ANYWHERE_NETWORK_ERROR",
+      message: expect.stringContaining("did not answer within 50 ms"),
+    });
+  });
+
+  it.each([
+    ["a body that is not JSON", "<html>proxy</html>"],
+    ["an empty credentialSet", '{"credentialSet":[]}'],
+    ["credentials without a session token", '{"credentialSet":[{"credentials":{"accessKeyId":"A","secretAccessKey":"S","expiration":"2030-01-01T00:00:00Z"}}]}'],
+    ["an expiration that is not a date", '{"credentialSet":[{"credentials":{"accessKeyId":"A","secretAccessKey":"S","sessionToken":"T","expiration":"soon"}}]}'],
+  ])("reports %s as an invalid response", async (_, body) => {
+    const fetch = vi.fn(async () => new Response(body, { status: 201, headers: { "x-amzn-RequestId": "req-1" } }));
+    await expect(fromRolesAnywhere(init({ fetch }))()).rejects.toMatchObject({
+      code: "ROLES_ANYWHERE_INVALID_RESPONSE",
+      message: expect.stringContaining("req-1"),
+    });
+    expect(fetch).toHaveBeenCalledOnce();
+  });
+
+  it("reads the error type from __type when the header is missing", async () => {
+    const fetch = vi.fn(
+      async () =>
+        new Response('{"__type":"com.amazonaws.rolesanywhere#ValidationException","message":"bad duration"}', { status: 400 }),
+    );
+    await expect(fromRolesAnywhere(init({ fetch }))()).rejects.toMatchObject({
+      errorType: "ValidationException",
+      serviceMessage: "bad duration",
+      requestId: undefined,
+    });
+  });
+
+  it("checks the certificate before sending anything", async () => {
+    const expired = await fixture.leafFiles({ notBefore: new Date(Date.now() - 10 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
+    const count = fixture.emulator.callCount;
+    await expect(fromRolesAnywhere(init(expired))()).rejects.toMatchObject({ code: "ROLES_ANYWHERE_CERTIFICATE_EXPIRED", tryNextLink: false });
+    await expect(fromRolesAnywhere(init({ privateKey: expired.privateKey }))()).rejects.toMatchObject({ code: "ROLES_ANYWHERE_KEY_MISMATCH" });
+    expect(fixture.emulator.callCount).toBe(count);
+  });
+
+  it("uses the injected clock for X-Amz-Date (the service refuses a skew over 5 minutes)", async () => {
+    await expect(fromRolesAnywhere(init({ now: () => new Date(Date.now() + 6 * 60_000) }))()).rejects.toMatchObject({
+      errorType: "AccessDeniedException",
+      serviceMessage: expect.stringContaining("Signature expired"),
+    });
+    await fromRolesAnywhere(init({ now: () => new Date(Date.now() + 4 * 60_000) }))();
+    expect(fixture.emulator.calls.at(-1)?.status).toBe(201);
+  });
+
+  it("warns once when the certificate expires within a week", async () => {
+    const soon = await fixture.leafFiles({ notAfter: new Date(Date.now() + 2 * 86_400_000) });
+    const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const provider = fromRolesAnywhere(init({ ...soon, logger }));
+    await provider();
+    await provider({ forceRefresh: true });
+    expect(logger.warn).toHaveBeenCalledOnce();
+    expect(logger.warn.mock.calls[0]?.[0]).toContain(soon.leaf.serialNumberDecimal);
+  });
+
+  it("validates options synchronously, before any I/O", () => {
+    expect(() => fromRolesAnywhere(init({ durationSeconds: 60 }))).toThrow(
+      expect.objectContaining({ code: "ROLES_ANYWHERE_INVALID_DURATION" }),
+    );
+  });
+});
