@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { type RefreshOptions, withRefresh } from "@workload-identity/refresh";
 
@@ -118,6 +120,8 @@ export async function botocoreCredentials(
       AWS_SHARED_CREDENTIALS_FILE: `${home}/no-credentials`,
       ...env,
     },
+    // credential_process commands inherit this directory, where `--import tsx` resolves.
+    cwd: PACKAGE_DIR,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -127,4 +131,70 @@ export async function botocoreCredentials(
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   if (code !== 0) throw new Error(`botocore exited with ${String(code)}: ${stderr}`);
   return JSON.parse(stdout) as BotocoreCredentials;
+}
+
+/** The package directory: child processes run there, so `--import tsx` resolves. */
+export const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
+/** The CLI's TypeScript entry, run through tsx so the tests need no build. */
+export const CLI_MAIN = join(PACKAGE_DIR, "src", "cli", "main.ts");
+/** The argv that starts the CLI: `node --import tsx src/cli/main.ts`. */
+export const CLI_COMMAND: readonly string[] = [process.execPath, "--import", "tsx", CLI_MAIN];
+
+/** A clean environment for a child: no AWS variable from the developer's shell leaks in. */
+export function childEnv(home: string, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_CACHE_HOME: join(home, "cache"), ...extra };
+}
+
+/** Runs the CLI to completion. */
+export async function runCliProcess(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [command, ...rest] = CLI_COMMAND as [string, ...string[]];
+  const child = spawn(command, [...rest, ...args], { cwd: PACKAGE_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { code, stdout, stderr };
+}
+
+/** A `serve` child process. */
+export interface ServeProcess {
+  readonly origin: string;
+  readonly port: number;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  /** Sends the signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts `roles-anywhere serve` and resolves once it logs "serving credentials", or rejects with its stderr when it
+ * exits first (a failed first CreateSession, say).
+ */
+export function startServeProcess(args: readonly string[], env: Readonly<Record<string, string>>): Promise<ServeProcess> {
+  const [command, ...rest] = CLI_COMMAND as [string, ...string[]];
+  const child = spawn(command, [...rest, "serve", ...args], { cwd: PACKAGE_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  return new Promise((resolve, reject) => {
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /"msg":"serving credentials","port":(\d+)/.exec(stderr);
+      if (match === null) return;
+      const port = Number(match[1]);
+      resolve({
+        origin: `http://127.0.0.1:${port}`,
+        port,
+        stderr: () => stderr,
+        stop: (signal = "SIGTERM") => {
+          child.kill(signal);
+          return exited;
+        },
+      });
+    });
+    void exited.then((code) => reject(Object.assign(new Error(`serve exited with ${String(code)}: ${stderr}`), { code, stderr })));
+  });
 }
