@@ -2,11 +2,14 @@
 // talking to the local STS emulator and OIDC issuer in the same run: time to first credentials, the cached hot path,
 // and STS calls made for 1,000 concurrent callers over a simulated hour of 15-minute credentials.
 import { fromTokenFile as sdkFromTokenFile } from "@aws-sdk/credential-providers";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { memoize } from "@smithy/property-provider";
 import { createProjectedTokenDir, startOidcIssuer, startStsEmulator } from "@workload-identity/testing";
 import { fromTokenFile } from "@workload-identity/web-identity";
 import { median, printRates, timeContenders } from "./lib/hot-path.js";
+
+// The root has no @aws-sdk/types of its own; take the shapes from the provider.
+type AwsCredentialIdentityProvider = ReturnType<typeof fromTokenFile>;
+type AwsCredentialIdentity = Awaited<ReturnType<AwsCredentialIdentityProvider>>;
 
 const ROLE = "arn:aws:iam::111122223333:role/bench";
 const SDK_REFRESH_WINDOW_MS = 5 * 60_000;
