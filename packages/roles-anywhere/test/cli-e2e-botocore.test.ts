@@ -1,0 +1,233 @@
+import { createPrivateKey } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import {
+  createTestPki,
+  type RolesAnywhereEmulator,
+  startRolesAnywhereEmulator,
+  type TestLeaf,
+  type TestPki,
+} from "@workload-identity/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  botocoreCredentials,
+  CLI_COMMAND,
+  childEnv,
+  findBotocorePython,
+  runCliProcess,
+  startServeProcess,
+} from "./cli-support.js";
+
+// End to end: the real CLI (node --import tsx src/cli/main.ts) signs CreateSession for the Roles Anywhere emulator,
+// and AWS's own clients (botocore, SDK v3) take what it prints or serves.
+
+const python = findBotocorePython();
+const botocoreMissing = python === undefined;
+const skipNote = botocoreMissing ? " — SKIPPED: no python3 with botocore (install python3-botocore or set BOTOCORE_PYTHON)" : "";
+
+const ACCOUNT = "111122223333";
+const TRUST_ANCHOR_ARN = `arn:aws:rolesanywhere:eu-west-1:${ACCOUNT}:trust-anchor/4b5a3a2e-0000-4000-8000-000000000001`;
+const PROFILE_ARN = `arn:aws:rolesanywhere:eu-west-1:${ACCOUNT}:profile/4b5a3a2e-0000-4000-8000-000000000002`;
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/workloads/reader`;
+const OTHER_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/admin`;
+const PASSPHRASE = "planted-passphrase-e2e-never-printed";
+const DAY_MS = 86_400_000;
+
+let dir: string;
+let pki: TestPki;
+let leaf: TestLeaf;
+let emulator: RolesAnywhereEmulator;
+/** Lines of the private key's PEM bodies: none may appear in any output. */
+let keyLines: string[];
+
+const flags = (overrides: { certificate?: string; privateKey?: string; roleArn?: string } = {}) => [
+  "--certificate", overrides.certificate ?? join(dir, "tls.crt"),
+  "--private-key", overrides.privateKey ?? join(dir, "tls.key"),
+  "--intermediates", join(dir, "chain.crt"),
+  "--trust-anchor-arn", TRUST_ANCHOR_ARN,
+  "--profile-arn", PROFILE_ARN,
+  "--role-arn", overrides.roleArn ?? ROLE_ARN,
+  "--endpoint", emulator.endpoint,
+];
+const lastIssued = () => emulator.credentialsIssued().at(-1);
+
+function expectNothingSecret(output: string, secrets: readonly (string | null | undefined)[] = []): void {
+  expect(output).not.toContain(PASSPHRASE);
+  expect(output).not.toContain("PRIVATE KEY");
+  for (const line of keyLines) expect(output).not.toContain(line);
+  for (const secret of secrets) if (secret) expect(output).not.toContain(secret);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "ra-e2e-"));
+  pki = await createTestPki({ keyType: "p256" });
+  leaf = await pki.issueLeaf({ subject: "CN=e2e.workload.test" });
+  const encrypted = createPrivateKey(leaf.privateKeyPem).export({
+    format: "pem",
+    type: "pkcs8",
+    cipher: "aes-256-cbc",
+    passphrase: PASSPHRASE,
+  }) as string;
+  keyLines = [leaf.privateKeyPem, encrypted].flatMap((pem) => pem.split("\n").filter((line) => line.length === 64));
+  await writeFile(join(dir, "tls.crt"), leaf.certificatePem);
+  await writeFile(join(dir, "tls.key"), leaf.privateKeyPem, { mode: 0o600 });
+  await writeFile(join(dir, "encrypted.key"), encrypted, { mode: 0o600 });
+  await writeFile(join(dir, "passphrase"), `${PASSPHRASE}\n`, { mode: 0o600 });
+  await writeFile(join(dir, "chain.crt"), leaf.chainPem);
+  emulator = await startRolesAnywhereEmulator({
+    trustAnchors: [{ arn: TRUST_ANCHOR_ARN, caCertificatePem: pki.rootCertificatePem }],
+    profiles: [{ arn: PROFILE_ARN, roleArns: [ROLE_ARN] }],
+  });
+});
+
+afterAll(async () => {
+  await emulator.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("roles-anywhere credential-process (end to end)", () => {
+  it("prints the credentials CreateSession issued, in the credential_process format", async () => {
+    const { code, stdout, stderr } = await runCliProcess(["credential-process", ...flags()], childEnv(dir));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const output = JSON.parse(stdout) as Record<string, unknown>;
+    expect(Object.keys(output)).toEqual(["Version", "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"]);
+    expect(output).toMatchObject({ Version: 1, AccessKeyId: lastIssued()?.accessKeyId });
+    expect(Date.parse(String(output.Expiration))).toBe(lastIssued()?.expiration.getTime());
+    expect(emulator.calls.at(-1)).toMatchObject({ status: 201, roleArn: ROLE_ARN, serialNumber: leaf.serialNumberDecimal, chainLength: 1 });
+  });
+
+  it("exits 1 with one line carrying the service's error, and no secret, when the profile refuses the role", async () => {
+    const { code, stdout, stderr } = await runCliProcess(
+      ["credential-process", ...flags({ roleArn: OTHER_ROLE_ARN, privateKey: join(dir, "encrypted.key") }),
+        "--private-key-passphrase-file", join(dir, "passphrase")],
+      childEnv(dir),
+    );
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(stderr).toMatch(/^roles-anywhere: ROLES_ANYWHERE_\w+: .*AccessDenied/);
+    expectNothingSecret(stderr);
+  });
+
+  it("exits 1 naming the problem when the passphrase is missing, without printing key material", async () => {
+    const { code, stderr } = await runCliProcess(
+      ["credential-process", ...flags({ privateKey: join(dir, "encrypted.key") })],
+      childEnv(dir),
+    );
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^roles-anywhere: ROLES_ANYWHERE_PASSPHRASE_REQUIRED: /);
+    expectNothingSecret(stderr);
+  });
+
+  it.skipIf(botocoreMissing)(`botocore ${python?.version ?? ""} reads credentials from credential_process running the CLI${skipNote}`, async () => {
+    const config = join(dir, "config-process");
+    const command = [...CLI_COMMAND, "credential-process", ...flags({ privateKey: join(dir, "encrypted.key") }),
+      "--private-key-passphrase-file", join(dir, "passphrase")].join(" ");
+    await writeFile(config, `[default]\ncredential_process = ${command}\n`);
+    const before = emulator.callCount;
+    const result = await botocoreCredentials(python as NonNullable<typeof python>, dir, childEnv(dir, { AWS_CONFIG_FILE: config }));
+    expect(emulator.callCount).toBe(before + 1);
+    expect(result).toMatchObject({ method: "custom-process", accessKey: lastIssued()?.accessKeyId });
+    expect(result.secretKey).toMatch(/\S{20,}/);
+    expect(result.token).toMatch(/\S{20,}/);
+  });
+
+  it.skipIf(botocoreMissing)(`botocore through credential_process --cache calls CreateSession once for two sessions${skipNote}`, async () => {
+    const home = await mkdtemp(join(dir, "home-"));
+    const config = join(home, "config");
+    await writeFile(config, `[default]\ncredential_process = ${[...CLI_COMMAND, "credential-process", "--cache", ...flags()].join(" ")}\n`);
+    const before = emulator.callCount;
+    const first = await botocoreCredentials(python as NonNullable<typeof python>, home, childEnv(home, { AWS_CONFIG_FILE: config }));
+    const second = await botocoreCredentials(python as NonNullable<typeof python>, home, childEnv(home, { AWS_CONFIG_FILE: config }));
+    expect(emulator.callCount).toBe(before + 1);
+    expect(second).toEqual(first);
+    expect(first.accessKey).toBe(lastIssued()?.accessKeyId);
+  });
+});
+
+describe("roles-anywhere serve (end to end)", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it("serves CreateSession's credentials to botocore (IMDSv2) and SDK v3 (container token file), then exits 0 on SIGTERM", async () => {
+    const tokenFile = join(dir, "container-token");
+    const serve = await startServeProcess(
+      [...flags({ privateKey: join(dir, "encrypted.key") }), "--private-key-passphrase-file", join(dir, "passphrase"),
+        "--port", "0", "--container-token-file", tokenFile],
+      childEnv(dir),
+    );
+    let stopped = false;
+    try {
+      const issued = lastIssued();
+      expect(issued?.roleArn).toBe(ROLE_ARN);
+
+      // SDK v3's default chain, as an application container would use it.
+      vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", `${serve.origin}/v1/credentials`);
+      vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile);
+      vi.stubEnv("AWS_CONFIG_FILE", join(dir, "no-config"));
+      vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(dir, "no-credentials"));
+      for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_AUTHORIZATION_TOKEN"]) {
+        vi.stubEnv(name, undefined);
+      }
+      const sdk = await fromNodeProviderChain()();
+      expect(sdk.accessKeyId).toBe(issued?.accessKeyId);
+      expect(sdk.expiration?.getTime()).toBe(Math.floor((issued?.expiration.getTime() ?? 0) / 1000) * 1000);
+
+      if (python !== undefined) {
+        const boto = await botocoreCredentials(python, dir, childEnv(dir, { AWS_EC2_METADATA_SERVICE_ENDPOINT: `${serve.origin}/` }));
+        expect(boto).toMatchObject({ method: "iam-role", accessKey: issued?.accessKeyId, secretKey: sdk.secretAccessKey, token: sdk.sessionToken });
+      }
+      expect(emulator.credentialsIssued().at(-1)?.accessKeyId).toBe(issued?.accessKeyId); // served from the cache
+
+      const token = await readFile(tokenFile, "utf8");
+      stopped = true;
+      expect(await serve.stop("SIGTERM")).toBe(0);
+      const log = serve.stderr();
+      const lines = log.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(["credentials refreshed", "serving credentials", "shutting down"]));
+      expectNothingSecret(log, [sdk.secretAccessKey, sdk.sessionToken, token]);
+    } finally {
+      if (!stopped) await serve.stop("SIGKILL");
+    }
+  });
+
+  it("fails fast with exit 1 and a clear log line when the first CreateSession fails", async () => {
+    const attempt = startServeProcess([...flags({ roleArn: OTHER_ROLE_ARN }), "--port", "0"], childEnv(dir));
+    const failure = (await attempt.then(
+      async (serve) => {
+        await serve.stop("SIGKILL");
+        throw new Error("serve started although CreateSession was refused");
+      },
+      (error: unknown) => error,
+    )) as { code: number; stderr: string };
+    expect(failure.code).toBe(1);
+    const last = JSON.parse(failure.stderr.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+    expect(last).toMatchObject({ level: "error", msg: "not serving: the first CreateSession failed" });
+    expect(String(last.code)).toMatch(/^ROLES_ANYWHERE_/);
+    expect(String(last.error)).toContain("AccessDenied");
+    expectNothingSecret(failure.stderr);
+  });
+
+  it("warns at start when the certificate expires within a week", async () => {
+    const soon = await pki.issueLeaf({ subject: "CN=expiring.workload.test", notAfter: new Date(Date.now() + 3 * DAY_MS) });
+    await writeFile(join(dir, "soon.crt"), soon.certificatePem);
+    await writeFile(join(dir, "soon.key"), soon.privateKeyPem, { mode: 0o600 });
+    const serve = await startServeProcess(
+      [...flags({ certificate: join(dir, "soon.crt"), privateKey: join(dir, "soon.key") }), "--port", "0"],
+      childEnv(dir),
+    );
+    expect(await serve.stop("SIGINT")).toBe(0);
+    const warning = serve
+      .stderr()
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.msg === "the certificate expires within a week: renew it");
+    expect(warning).toMatchObject({ level: "warn", serialNumber: soon.serialNumberDecimal });
+    expect(String(warning?.subject)).toContain("expiring.workload.test");
+  });
+});
