@@ -17,6 +17,7 @@ import {
   childEnv,
   findBotocorePython,
   runCliProcess,
+  type ServeProcess,
   startServeProcess,
 } from "./cli-support.js";
 
@@ -41,6 +42,8 @@ let leaf: TestLeaf;
 let emulator: RolesAnywhereEmulator;
 /** Lines of the private key's PEM bodies: none may appear in any output. */
 let keyLines: string[];
+/** Secret keys and session tokens the clients received: none may appear in the sidecar's log. */
+const servedSecrets: (string | null | undefined)[] = [];
 
 const flags = (overrides: { certificate?: string; privateKey?: string; roleArn?: string } = {}) => [
   "--certificate", overrides.certificate ?? join(dir, "tls.crt"),
@@ -153,46 +156,68 @@ describe("roles-anywhere serve (end to end)", () => {
     vi.unstubAllEnvs();
   });
 
-  it("serves CreateSession's credentials to botocore (IMDSv2) and SDK v3 (container token file), then exits 0 on SIGTERM", async () => {
-    const tokenFile = join(dir, "container-token");
-    const serve = await startServeProcess(
-      [...flags({ privateKey: join(dir, "encrypted.key") }), "--private-key-passphrase-file", join(dir, "passphrase"),
-        "--port", "0", "--container-token-file", tokenFile],
-      childEnv(dir),
-    );
-    let stopped = false;
-    try {
-      const issued = lastIssued();
-      expect(issued?.roleArn).toBe(ROLE_ARN);
+  describe("one sidecar, read by AWS clients", () => {
+    const tokenFile = () => join(dir, "container-token");
+    let serve: ServeProcess;
+    let exitCode: number | null | undefined;
 
-      // SDK v3's default chain, as an application container would use it.
+    beforeAll(async () => {
+      serve = await startServeProcess(
+        [...flags({ privateKey: join(dir, "encrypted.key") }), "--private-key-passphrase-file", join(dir, "passphrase"),
+          "--port", "0", "--container-token-file", tokenFile()],
+        childEnv(dir),
+      );
+    });
+
+    afterAll(async () => {
+      if (exitCode === undefined) await serve.stop("SIGKILL");
+    });
+
+    it("gets its credentials from CreateSession before listening", () => {
+      expect(lastIssued()?.roleArn).toBe(ROLE_ARN);
+      expect(emulator.calls.at(-1)).toMatchObject({ status: 201, serialNumber: leaf.serialNumberDecimal });
+    });
+
+    it("serves them to SDK v3's default chain through AWS_CONTAINER_CREDENTIALS_FULL_URI and the token file", async () => {
       vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", `${serve.origin}/v1/credentials`);
-      vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile);
+      vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile());
       vi.stubEnv("AWS_CONFIG_FILE", join(dir, "no-config"));
       vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(dir, "no-credentials"));
       for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_AUTHORIZATION_TOKEN"]) {
         vi.stubEnv(name, undefined);
       }
+      const issued = lastIssued();
       const sdk = await fromNodeProviderChain()();
       expect(sdk.accessKeyId).toBe(issued?.accessKeyId);
       expect(sdk.expiration?.getTime()).toBe(Math.floor((issued?.expiration.getTime() ?? 0) / 1000) * 1000);
+      servedSecrets.push(sdk.secretAccessKey, sdk.sessionToken);
+    });
 
-      if (python !== undefined) {
-        const boto = await botocoreCredentials(python, dir, childEnv(dir, { AWS_EC2_METADATA_SERVICE_ENDPOINT: `${serve.origin}/` }));
-        expect(boto).toMatchObject({ method: "iam-role", accessKey: issued?.accessKeyId, secretKey: sdk.secretAccessKey, token: sdk.sessionToken });
-      }
-      expect(emulator.credentialsIssued().at(-1)?.accessKeyId).toBe(issued?.accessKeyId); // served from the cache
+    it.skipIf(botocoreMissing)(`serves them to botocore through IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT)${skipNote}`, async () => {
+      const before = emulator.callCount;
+      const boto = await botocoreCredentials(
+        python as NonNullable<typeof python>,
+        dir,
+        childEnv(dir, { AWS_EC2_METADATA_SERVICE_ENDPOINT: `${serve.origin}/` }),
+      );
+      expect(boto).toMatchObject({ method: "iam-role", accessKey: lastIssued()?.accessKeyId });
+      expect(emulator.callCount).toBe(before); // served from the sidecar's cache
+      servedSecrets.push(boto.secretKey, boto.token);
+    });
 
-      const token = await readFile(tokenFile, "utf8");
-      stopped = true;
-      expect(await serve.stop("SIGTERM")).toBe(0);
+    it("exits 0 on SIGTERM, removing its token file, having logged no key, passphrase, token or credential", async () => {
+      const token = await readFile(tokenFile(), "utf8");
+      exitCode = await serve.stop("SIGTERM");
+      expect(exitCode).toBe(0);
+      await expect(readFile(tokenFile(), "utf8")).rejects.toMatchObject({ code: "ENOENT" });
       const log = serve.stderr();
       const lines = log.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-      expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(["credentials refreshed", "serving credentials", "shutting down"]));
-      expectNothingSecret(log, [sdk.secretAccessKey, sdk.sessionToken, token]);
-    } finally {
-      if (!stopped) await serve.stop("SIGKILL");
-    }
+      expect(lines.map((line) => line.msg)).toEqual(
+        expect.arrayContaining(["credentials refreshed", "serving credentials", "shutting down"]),
+      );
+      expect(servedSecrets.length).toBeGreaterThan(0);
+      expectNothingSecret(log, [...servedSecrets, token]);
+    });
   });
 
   it("fails fast with exit 1 and a clear log line when the first CreateSession fails", async () => {
