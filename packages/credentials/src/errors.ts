@@ -51,8 +51,9 @@ export class PodIdentityError extends WorkloadIdentityError {
     super(
       "POD_IDENTITY_FAILED",
       `EKS Pod Identity is configured (AWS_CONTAINER_CREDENTIALS_FULL_URI=${endpoint}) but getting credentials from it ` +
-        `failed: ${describeCause(cause)}. Check that the eks-pod-identity-agent add-on runs on the node, that a pod ` +
-        "identity association exists for this service account, and that the token file is mounted.",
+        `failed: ${describeCause(cause)}. Check that the agent answers there (on EKS: the eks-pod-identity-agent ` +
+        "add-on runs on the node and a pod identity association exists for this service account; for a sidecar: " +
+        "it runs), and that the AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE file is mounted.",
       { cause },
     );
   }

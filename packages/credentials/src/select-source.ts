@@ -174,7 +174,10 @@ function podIdentity(env: Environment): Candidate {
     decision: {
       ...base,
       source: "pod-identity",
-      reason: `${ENV_CONTAINER_CREDENTIALS_FULL_URI} and ${ENV_CONTAINER_AUTHORIZATION_TOKEN_FILE} are set: EKS Pod Identity agent.`,
+      reason: EKS_POD_IDENTITY_HOSTS.includes(hostOf(fullUri) ?? "")
+        ? `${ENV_CONTAINER_CREDENTIALS_FULL_URI} and ${ENV_CONTAINER_AUTHORIZATION_TOKEN_FILE} are set: the EKS Pod Identity agent.`
+        : `${ENV_CONTAINER_CREDENTIALS_FULL_URI} and ${ENV_CONTAINER_AUTHORIZATION_TOKEN_FILE} are set: a container ` +
+          "credentials endpoint (the Pod Identity protocol), e.g. a `roles-anywhere serve` sidecar.",
       variables: [ENV_CONTAINER_CREDENTIALS_FULL_URI, ENV_CONTAINER_AUTHORIZATION_TOKEN_FILE],
       config: { fullUri, authorizationTokenFile },
     },
