@@ -125,7 +125,7 @@ describe("roles-anywhere credential-process (end to end)", () => {
     expectNothingSecret(stderr);
   });
 
-  it.skipIf(botocoreMissing)(`botocore ${python?.version ?? ""} reads credentials from credential_process running the CLI${skipNote}`, async () => {
+  it.skipIf(botocoreMissing)(`botocore${python === undefined ? "" : ` ${python.version}`} reads credentials from credential_process running the CLI${skipNote}`, async () => {
     const config = join(dir, "config-process");
     const command = [...CLI_COMMAND, "credential-process", ...flags({ privateKey: join(dir, "encrypted.key") }),
       "--private-key-passphrase-file", join(dir, "passphrase")].join(" ");
