@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { fromRolesAnywhere, inspectCertificate } from "../index.js";
 import type { CliDeps, ProviderRequest } from "./run.js";
 
-/** The version printed by `roles-anywhere --version`, replaced at build time when the bundler defines it. */
+/** The version printed by `roles-anywhere --version`: keep in step with package.json. */
 const VERSION = "0.1.0";
 
 /** Builds the library provider for the CLI's flags. */

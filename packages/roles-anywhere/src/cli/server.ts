@@ -33,7 +33,8 @@ export interface CredentialServer {
 export async function startCredentialServer(options: CredentialServerOptions): Promise<CredentialServer> {
   const { log } = options;
   const server: Server = createServer((request, response) => {
-    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    // The request target as sent (an origin-form path); no URL parsing, so "//host/..." cannot turn into a host.
+    const path = (request.url ?? "/").split("?", 1)[0] ?? "/";
     const answer = async (): Promise<void> => {
       if (request.headers["x-forwarded-for"] !== undefined) {
         return sendText(response, 403, "Forbidden: requests carrying X-Forwarded-For are refused");
