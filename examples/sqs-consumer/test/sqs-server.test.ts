@@ -50,6 +50,16 @@ describe(startSqsServer.name, () => {
     expect(server.signedCalls).toEqual([]);
   });
 
+  it("sends fixture messages unsigned, so they stay out of the signing log", async () => {
+    const queueUrl = await server.createQueue("fixtures");
+    const ids = await server.sendMessages(queueUrl, Array.from({ length: 12 }, (_, i) => `m${i}`));
+    expect(new Set(ids).size).toBe(12);
+    expect(server.signedCalls).toEqual([]);
+    const sqs = client(server, "AKIDEXAMPLE1");
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+    expect(received.Messages).toHaveLength(10);
+  });
+
   it("keeps queues and messages across stop and restart, refusing connections in between", async () => {
     const queueUrl = await server.createQueue("outage");
     const sqs = client(server, "AKIDEXAMPLE1");

@@ -38,6 +38,11 @@ export interface SqsServer {
    * which does not resolve here: clients must use {@link SqsServer.endpoint} with `useQueueUrlAsEndpoint: false`.
    */
   createQueue(name: string, attributes?: Record<string, string>): Promise<string>;
+  /**
+   * Sends messages as an unsigned producer (SendMessageBatch, ten at a time) and returns their ids, for test
+   * fixtures that must not appear in {@link SqsServer.signedCalls}.
+   */
+  sendMessages(queueUrl: string, bodies: readonly string[]): Promise<string[]>;
   /** Every signed call received since the start (or the last {@link SqsServer.clearSignedCalls}), oldest first. */
   readonly signedCalls: readonly SignedSqsCall[];
   /** Forgets the recorded calls. */
@@ -141,16 +146,23 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Sq
       signedCalls.length = 0;
     },
     async createQueue(name, attributes) {
-      const response = await fetch(`${endpoint}/`, {
-        method: "POST",
-        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.CreateQueue" },
-        body: JSON.stringify({ QueueName: name, ...(attributes === undefined ? {} : { Attributes: attributes }) }),
+      const body = await call(endpoint, "CreateQueue", {
+        QueueName: name,
+        ...(attributes === undefined ? {} : { Attributes: attributes }),
       });
-      const body = (await response.json()) as { QueueUrl?: string; message?: string };
-      if (!response.ok || body.QueueUrl === undefined) {
-        throw new Error(`fauxqs CreateQueue ${name} failed with HTTP ${response.status}: ${body.message ?? ""}`);
-      }
+      if (typeof body.QueueUrl !== "string") throw new Error(`fauxqs CreateQueue ${name} returned no QueueUrl`);
       return body.QueueUrl;
+    },
+    async sendMessages(queueUrl, bodies) {
+      const ids: string[] = [];
+      for (let start = 0; start < bodies.length; start += 10) {
+        const entries = bodies.slice(start, start + 10).map((MessageBody, index) => ({ Id: String(index), MessageBody }));
+        const output = await call(endpoint, "SendMessageBatch", { QueueUrl: queueUrl, Entries: entries });
+        const failed = output.Failed as unknown[] | undefined;
+        if (failed !== undefined && failed.length > 0) throw new Error(`SendMessageBatch failed: ${JSON.stringify(failed)}`);
+        ids.push(...((output.Successful as { MessageId: string }[] | undefined) ?? []).map((e) => e.MessageId));
+      }
+      return ids;
     },
     async stop() {
       await stopListening();
@@ -166,4 +178,18 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Sq
       await app.close();
     },
   };
+}
+
+/** One unsigned SQS JSON-protocol call; throws with the server's message on an error status. */
+async function call(endpoint: string, action: string, input: object): Promise<Record<string, unknown>> {
+  const response = await fetch(`${endpoint}/`, {
+    method: "POST",
+    headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `AmazonSQS.${action}` },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) {
+    throw new Error(`fauxqs ${action} failed with HTTP ${response.status}: ${String(body.message ?? body.__type ?? "")}`);
+  }
+  return body;
 }

@@ -1,0 +1,102 @@
+// Runs examples/sqs-consumer as a child process, as a pod would, and shows its JSON log lines as they arrive.
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const MAIN = fileURLToPath(new URL("../../examples/sqs-consumer/src/main.ts", import.meta.url));
+
+/** One parsed JSON log line of the consumer. */
+export type LogLine = Record<string, unknown> & { level: string; msg: string };
+
+/** The consumer process. */
+export interface ConsumerProcess {
+  readonly child: ChildProcess;
+  readonly lines: LogLine[];
+  stderr(): string;
+  /** Resolves with the first line (already seen or to come) that matches; rejects if the process exits first. */
+  waitFor(predicate: (line: LogLine) => boolean, what: string, timeoutMs: number): Promise<LogLine>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const HIDDEN = new Set(["level", "time", "msg", "service", "pid", "hostname"]);
+
+/** A compact rendering of a JSON line: time, level, message, then the other fields. */
+export function formatLine(line: LogLine): string {
+  const time = typeof line.time === "string" ? line.time.slice(11, 23) : "";
+  const fields = Object.entries(line)
+    .filter(([key]) => !HIDDEN.has(key))
+    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
+    .join(" ");
+  return `${time} ${line.level.toUpperCase().padEnd(5)} ${line.msg}${fields === "" ? "" : `  ${fields}`}`;
+}
+
+/** Starts the consumer with exactly `env` (plus PATH); `print` receives each log line as it arrives. */
+export function startConsumerProcess(env: Record<string, string>, print: (line: LogLine, raw: string) => void): ConsumerProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: LogLine[] = [];
+  const waiters = new Set<{ predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }>();
+  let pending = "";
+  let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    pending += chunk;
+    const parts = pending.split("\n");
+    pending = parts.pop() ?? "";
+    for (const raw of parts) {
+      if (raw.trim() === "") continue;
+      let line: LogLine;
+      try {
+        line = JSON.parse(raw) as LogLine;
+      } catch {
+        line = { level: "raw", msg: raw };
+      }
+      lines.push(line);
+      print(line, raw);
+      for (const waiter of [...waiters]) {
+        if (waiter.predicate(line)) {
+          waiters.delete(waiter);
+          waiter.resolve(line);
+        }
+      }
+    }
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    child,
+    lines,
+    stderr: () => stderr,
+    exited,
+    waitFor(predicate, what, timeoutMs) {
+      const seen = lines.find(predicate);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          predicate,
+          resolve: (line: LogLine) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+        void exited.then(({ code, signal }) => {
+          if (!waiters.has(waiter)) return;
+          waiters.delete(waiter);
+          clearTimeout(timer);
+          reject(new Error(`the consumer exited (code ${code}, signal ${signal}) while waiting for ${what}`));
+        });
+      });
+    },
+  };
+}
