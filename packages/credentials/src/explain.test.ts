@@ -135,6 +135,16 @@ describe(explain.name, () => {
     expect(formatExplanation(explanation)).toContain("error: HALF_CONFIGURED_WEB_IDENTITY");
   });
 
+  it("attributes an invalid value to its source", async () => {
+    for (const [name, value] of Object.entries(rolesAnywhere())) vi.stubEnv(name, value);
+    vi.stubEnv("AWS_ROLES_ANYWHERE_SESSION_DURATION", "1h");
+    expect(await explain()).toMatchObject({
+      source: "roles-anywhere",
+      error: { code: "INVALID_ENVIRONMENT_VALUE" },
+      variables: [{ name: "AWS_ROLES_ANYWHERE_SESSION_DURATION", value: "1h" }],
+    });
+  });
+
   it("names the SDK chain link that answered", async () => {
     vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIASTATIC0000000001");
     const explanation = await explain();

@@ -93,7 +93,7 @@ export async function explain(init: ExplainInit = {}): Promise<Explanation> {
     const error = prepared.error as Error & { code?: string; missing?: readonly string[]; source?: string; variable?: string };
     const names = [...((error as { present?: readonly string[] }).present ?? []), ...(error.variable === undefined ? [] : [error.variable])];
     return {
-      source: (error.source as CredentialSourceName | undefined) ?? "none",
+      source: (error.source as CredentialSourceName | undefined) ?? sourceOfVariable(error.variable),
       reason: "The configuration is incomplete: see error.",
       variables: names.map((name) => variable(name, env)),
       ignored: [],
@@ -314,4 +314,10 @@ function variable(name: string, env: Environment): ExplainedVariable {
     return { name, value: printableMaterial(value) === value ? value : "(inline PEM)" };
   }
   return { name, value: "(set)" };
+}
+
+function sourceOfVariable(name: string | undefined): CredentialSourceName | "none" {
+  if (name?.startsWith("AWS_ROLES_ANYWHERE_") === true) return "roles-anywhere";
+  if (name?.startsWith("AWS_CONTAINER_") === true) return "pod-identity";
+  return "none";
 }

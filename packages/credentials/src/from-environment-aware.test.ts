@@ -61,6 +61,22 @@ describe(fromEnvironmentAware.name, () => {
       expect((await provider()).accessKeyId).toBe("AKIAFIRST00000000001"); // our cache: static keys never expire
       expect((await provider({ forceRefresh: true } as never)).accessKeyId).toBe("AKIASECOND0000000002");
     });
+
+    it("gets fresh credentials from the chain when our cache refreshes expiring ones early", async () => {
+      const start = Date.now();
+      let now = start;
+      vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIAFIRST00000000001");
+      vi.stubEnv("AWS_SECRET_ACCESS_KEY", "static-secret");
+      vi.stubEnv("AWS_CREDENTIAL_EXPIRATION", new Date(start + 30 * 60_000).toISOString());
+      const provider = fromEnvironmentAware({ refresh: { now: () => now, jitter: false } });
+      expect((await provider()).accessKeyId).toBe("AKIAFIRST00000000001");
+
+      // 30 s before expiry on our clock; the SDK's memo, on the real clock, would still call them fresh.
+      now = start + 29.5 * 60_000;
+      vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIASECOND0000000002");
+      vi.stubEnv("AWS_CREDENTIAL_EXPIRATION", new Date(start + 120 * 60_000).toISOString());
+      expect((await provider()).accessKeyId).toBe("AKIASECOND0000000002");
+    });
   });
 
   describe("half configurations", () => {

@@ -1,0 +1,146 @@
+// End to end: a test PKI, the Roles Anywhere emulator (verifies the X.509 SigV4 signature and the chain), and a real
+// SDK client whose signed call records which access key id signed it.
+import { createPrivateKey } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { createTestPki, type RolesAnywhereEmulator, startRolesAnywhereEmulator, type TestLeaf, type TestPki } from "@workload-identity/testing";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { clearSharedCredentialCache, explain, formatExplanation, fromEnvironmentAware } from "../src/index.js";
+import { isolateEnvironment } from "./env.js";
+import { type SignedCallRecorder, startSignedCallRecorder } from "./servers.js";
+
+const TRUST_ANCHOR_ARN = "arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/a1b2c3d4-0000-4000-8000-000000000001";
+const PROFILE_ARN = "arn:aws:rolesanywhere:eu-west-1:111122223333:profile/a1b2c3d4-0000-4000-8000-000000000002";
+const ROLE_ARN = "arn:aws:iam::111122223333:role/onprem-orders";
+const PASSPHRASE = "planted-passphrase-41c7";
+
+let dir: string;
+let pki: TestPki;
+let leaf: TestLeaf;
+let emulator: RolesAnywhereEmulator;
+let recorder: SignedCallRecorder;
+const file = (name: string) => join(dir, name);
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "credentials-ra-"));
+  pki = await createTestPki({ keyType: "p256" });
+  leaf = await pki.issueLeaf({ subject: "CN=orders.onprem.example, O=Example" });
+  await writeFile(file("cert.pem"), leaf.certificatePem);
+  await writeFile(file("key.pem"), leaf.privateKeyPem);
+  await writeFile(file("chain.pem"), leaf.chainPem);
+  await writeFile(
+    file("key-encrypted.pem"),
+    createPrivateKey(leaf.privateKeyPem).export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: PASSPHRASE }),
+  );
+  await writeFile(file("passphrase"), `${PASSPHRASE}\n`);
+  const other = await pki.issueLeaf();
+  await writeFile(file("other-key.pem"), other.privateKeyPem);
+  emulator = await startRolesAnywhereEmulator({
+    trustAnchors: [{ arn: TRUST_ANCHOR_ARN, caCertificatePem: pki.rootCertificatePem }],
+    profiles: [{ arn: PROFILE_ARN, roleArns: [ROLE_ARN] }],
+  });
+  recorder = await startSignedCallRecorder();
+});
+afterAll(async () => {
+  await recorder.close();
+  await emulator.close();
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  clearSharedCredentialCache();
+  isolateEnvironment(dir);
+  const env = {
+    AWS_ROLES_ANYWHERE_CERTIFICATE: file("cert.pem"),
+    AWS_ROLES_ANYWHERE_PRIVATE_KEY: file("key.pem"),
+    AWS_ROLES_ANYWHERE_CERTIFICATE_CHAIN: file("chain.pem"),
+    AWS_ROLES_ANYWHERE_TRUST_ANCHOR_ARN: TRUST_ANCHOR_ARN,
+    AWS_ROLES_ANYWHERE_PROFILE_ARN: PROFILE_ARN,
+    AWS_ROLES_ANYWHERE_ROLE_ARN: ROLE_ARN,
+    AWS_ROLES_ANYWHERE_SESSION_DURATION: "1800",
+    AWS_ENDPOINT_URL_ROLESANYWHERE: emulator.endpoint,
+  };
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+const signedCall = (credentials: ReturnType<typeof fromEnvironmentAware>) =>
+  new STSClient({ region: "eu-west-1", endpoint: recorder.endpoint, credentials }).send(new GetCallerIdentityCommand({}));
+
+describe("Roles Anywhere end to end", () => {
+  it("signs SDK calls with the credentials CreateSession issued for the environment's certificate", async () => {
+    await signedCall(fromEnvironmentAware());
+    const call = emulator.calls.at(-1);
+    expect(call).toMatchObject({
+      status: 201, // CreateSession's success status
+      trustAnchorArn: TRUST_ANCHOR_ARN,
+      profileArn: PROFILE_ARN,
+      roleArn: ROLE_ARN,
+      durationSeconds: 1800,
+      serialNumber: leaf.serialNumberDecimal,
+      chainLength: 1,
+    });
+    expect(recorder.accessKeyIds.at(-1)).toBe(call?.accessKeyId);
+  });
+
+  it("reads an encrypted key's passphrase from AWS_ROLES_ANYWHERE_PRIVATE_KEY_PASSPHRASE_FILE", async () => {
+    vi.stubEnv("AWS_ROLES_ANYWHERE_PRIVATE_KEY", file("key-encrypted.pem"));
+    vi.stubEnv("AWS_ROLES_ANYWHERE_PRIVATE_KEY_PASSPHRASE_FILE", file("passphrase"));
+    const credentials = await fromEnvironmentAware()();
+    expect(credentials.accessKeyId).toBe(emulator.calls.at(-1)?.accessKeyId);
+  });
+
+  it("reports a missing passphrase file with PASSPHRASE_FILE_UNREADABLE", async () => {
+    vi.stubEnv("AWS_ROLES_ANYWHERE_PRIVATE_KEY", file("key-encrypted.pem"));
+    vi.stubEnv("AWS_ROLES_ANYWHERE_PRIVATE_KEY_PASSPHRASE_FILE", file("no-such-file"));
+    await expect(fromEnvironmentAware()()).rejects.toMatchObject({ code: "PASSPHRASE_FILE_UNREADABLE", tryNextLink: false });
+  });
+
+  it("ten clients share one CreateSession", async () => {
+    const before = emulator.callCount;
+    await Promise.all(Array.from({ length: 10 }, () => signedCall(fromEnvironmentAware())));
+    expect(emulator.callCount - before).toBe(1);
+  });
+
+  it("a refused session is an error, never a fall-through to static keys", async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIASHOULDNOTBEUSED1");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "static-secret");
+    emulator.injectFault({ kind: "access-denied" });
+    const error = await fromEnvironmentAware()().catch((e: unknown) => e);
+    expect(error).toMatchObject({ tryNextLink: false });
+    expect(String((error as { code?: unknown }).code)).toMatch(/^ROLES_ANYWHERE_/);
+  });
+
+  it("explain shows the certificate's subject, issuer, serial, validity and key match, without the key", async () => {
+    vi.stubEnv("AWS_ROLES_ANYWHERE_PRIVATE_KEY", file("key-encrypted.pem"));
+    vi.stubEnv("AWS_ROLES_ANYWHERE_PRIVATE_KEY_PASSPHRASE_FILE", file("passphrase"));
+    const explanation = await explain();
+    expect(explanation).toMatchObject({
+      source: "roles-anywhere",
+      rolesAnywhere: {
+        certificate: file("cert.pem"),
+        trustAnchorArn: TRUST_ANCHOR_ARN,
+        profileArn: PROFILE_ARN,
+        roleArn: ROLE_ARN,
+        sessionDurationSeconds: 1800,
+        certificateSummary: { serialNumber: leaf.serialNumberDecimal, expired: false, keyMatches: true },
+      },
+    });
+    expect(explanation.rolesAnywhere?.certificateSummary?.subject).toContain("orders.onprem.example");
+    expect(explanation.rolesAnywhere?.certificateSummary?.issuer).toContain("workload-identity");
+    expect(Date.parse(explanation.credentials?.expiration ?? "")).toBeGreaterThan(Date.now());
+    const text = JSON.stringify(explanation) + formatExplanation(explanation);
+    expect(text).not.toContain(PASSPHRASE);
+    expect(text).not.toContain("PRIVATE KEY");
+  });
+
+  it("explain warns when the key does not match the certificate", async () => {
+    vi.stubEnv("AWS_ROLES_ANYWHERE_PRIVATE_KEY", file("other-key.pem"));
+    const explanation = await explain({ resolve: false });
+    expect(explanation.rolesAnywhere?.certificateSummary?.keyMatches).toBe(false);
+    expect(explanation.warnings.join("\n")).toMatch(/does not match/);
+  });
+});
