@@ -100,6 +100,18 @@ describe("roles-anywhere credential-process", () => {
     ]);
   });
 
+  it("adds the AWS request id to the line once", async () => {
+    const h = harness();
+    h.fake.fail(Object.assign(serviceError("ROLES_ANYWHERE_SERVICE_ERROR", "AccessDeniedException: denied"), { requestId: "req-123" }));
+    await runCli(["credential-process", ...FLAGS], h.deps);
+    h.fake.fail(Object.assign(serviceError("ROLES_ANYWHERE_SERVICE_ERROR", "denied (request id req-456)"), { requestId: "req-456" }));
+    await runCli(["credential-process", ...FLAGS], h.deps);
+    expect(h.stderr).toEqual([
+      "roles-anywhere: ROLES_ANYWHERE_SERVICE_ERROR: AccessDeniedException: denied (request id req-123)\n",
+      "roles-anywhere: ROLES_ANYWHERE_SERVICE_ERROR: denied (request id req-456)\n",
+    ]);
+  });
+
   it("exits 1 naming an unreadable passphrase file", async () => {
     const h = harness();
     expect(await runCli(["credential-process", ...FLAGS, "--private-key-passphrase-file", "missing"], h.deps)).toBe(1);

@@ -123,7 +123,7 @@ export function oneLineError(error: unknown, log?: JsonLogger): string {
   // With a stable code the class name adds nothing: "CODE: message"; otherwise "Name: message".
   const message = code !== undefined && error instanceof Error ? `${code}: ${error.message}` : described;
   const text = `roles-anywhere: ${message.replace(/\s*[\r\n]+\s*/g, " ")}${
-    requestId === undefined ? "" : ` (request id ${requestId})`
+    requestId === undefined || message.includes(requestId) ? "" : ` (request id ${requestId})`
   }`;
   return log === undefined ? text : log.redact(text);
 }
