@@ -71,6 +71,22 @@ describe("web identity end to end", () => {
     expect(sts.callCount - before).toBe(1);
   });
 
+  it("explicit webIdentity options win over the environment", async () => {
+    vi.stubEnv("AWS_WEB_IDENTITY_TOKEN_FILE", undefined);
+    vi.stubEnv("AWS_ROLE_ARN", undefined);
+    vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/v1/credentials");
+    vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", join(dir, "unused"));
+    const init = { webIdentity: { webIdentityTokenFile: projected.tokenFile, roleArn: ROLE_ARN } };
+    const client = new STSClient({ credentials: fromEnvironmentAware(init) });
+    const identity = await client.send(new GetCallerIdentityCommand({}));
+    expect(identity.Arn).toBe(sts.credentialsIssued().at(-1)?.assumedRoleArn);
+    expect(await explain({ ...init, resolve: false })).toMatchObject({
+      source: "explicit",
+      ignored: ["pod-identity"],
+      webIdentity: { tokenFile: projected.tokenFile, roleArn: ROLE_ARN, token: { subject: "system:serviceaccount:shop:orders" } },
+    });
+  });
+
   it("whoami prints the account, the ARN and the source", async () => {
     const result = await whoami();
     expect(result).toMatchObject({ account: "111122223333", source: "web-identity" });
