@@ -10,6 +10,7 @@ export {
 } from "./sts-emulator.js";
 export {
   type Radosgw,
+  type RadosgwDaemon,
   type RadosgwStartupTimings,
   radosgwUnavailableReason,
   readRadosgwLog,

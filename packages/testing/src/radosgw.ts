@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { accessSync, constants, readFileSync, rmSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -153,15 +153,35 @@ class Cluster {
     process.once("exit", this.#onExit);
   }
 
-  /** Runs a one-shot command to completion; returns its stdout. */
+  /**
+   * Runs a one-shot command to completion; returns its stdout. Fails at once if a daemon dies meanwhile: the ceph
+   * CLI would otherwise wait for a dead monitor until the deadline.
+   */
   run(command: string, args: readonly string[]): Promise<string> {
     const timeout = Math.max(1, Math.ceil(this.#deadline - performance.now()));
     return new Promise((resolve, reject) => {
-      execFile(command, args, { timeout, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const onDaemonExit = (): void => {
+        const dead = this.#deadDaemon();
+        if (dead === undefined) return;
+        child.kill("SIGKILL");
+        reject(this.#deathError(dead));
+      };
+      const child = execFile(command, args, { timeout, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+        for (const daemon of this.#daemons) daemon.child.removeListener("exit", onDaemonExit);
         if (error) reject(new RadosgwStartError(describeCommand(command, args), tail(stderr) || error.message, error));
         else resolve(stdout);
       });
+      for (const daemon of this.#daemons) daemon.child.once("exit", onDaemonExit);
+      onDaemonExit();
     });
+  }
+
+  #deadDaemon(): Daemon | undefined {
+    return this.#daemons.find((daemon) => daemon.child.exitCode !== null || daemon.child.signalCode !== null);
+  }
+
+  #deathError(dead: Daemon): RadosgwStartError {
+    return new RadosgwStartError(`${dead.command} exited`, `${tail(dead.stderr) || "no stderr"}; ${this.#logTails()}`);
   }
 
   /** Starts a daemon in the foreground under a watchdog shell (see WATCHDOG). */
@@ -183,13 +203,8 @@ class Cluster {
   async waitUntilAnswering(endpoint: string): Promise<void> {
     let lastProblem = "no answer yet";
     for (;;) {
-      const dead = this.#daemons.find((daemon) => daemon.child.exitCode !== null || daemon.child.signalCode !== null);
-      if (dead) {
-        throw new RadosgwStartError(
-          `${dead.command} exited`,
-          `${tail(dead.stderr) || "no stderr"}; ${this.#logTails()}`,
-        );
-      }
+      const dead = this.#deadDaemon();
+      if (dead) throw this.#deathError(dead);
       if (performance.now() > this.#deadline) {
         throw new RadosgwStartError("waiting for radosgw", `${lastProblem}; ${this.#logTails()}`);
       }
@@ -207,9 +222,10 @@ class Cluster {
 
   /** The last lines of each daemon's log, read now: the directory is removed when the start fails. */
   #logTails(): string {
-    return (["radosgw", "osd", "monitor"] as const)
-      .map((daemon) => `${daemon} log: ${readRadosgwLog({ dir: this.#dir }, daemon, 3).replaceAll("\n", " | ")}`)
-      .join("; ");
+    const tails = (["radosgw", "osd", "monitor"] as const)
+      .filter((daemon) => existsSync(logPath(this.#dir, daemon)))
+      .map((daemon) => `${daemon} log: ${readRadosgwLog({ dir: this.#dir }, daemon, 3).replaceAll("\n", " | ")}`);
+    return tails.length === 0 ? "no daemon log yet" : tails.join("; ");
   }
 
   close(): Promise<void> {
@@ -368,11 +384,17 @@ function tail(text: string): string {
   return text.trim().split("\n").slice(-5).join(" | ");
 }
 
-/** The last lines of a daemon's log file, for a failure message. */
-export function readRadosgwLog(radosgw: Pick<Radosgw, "dir">, daemon: "monitor" | "osd" | "radosgw", lines = 40): string {
-  const name = { monitor: "mon.a", osd: "osd.0", radosgw: GATEWAY_NAME }[daemon];
+/** The daemons of a {@link Radosgw}. */
+export type RadosgwDaemon = "monitor" | "osd" | "radosgw";
+
+function logPath(dir: string, daemon: RadosgwDaemon): string {
+  return join(dir, "log", `${{ monitor: "mon.a", osd: "osd.0", radosgw: GATEWAY_NAME }[daemon]}.log`);
+}
+
+/** The last lines of a daemon's log file (while the cluster runs), e.g. to explain a failing test. */
+export function readRadosgwLog(radosgw: Pick<Radosgw, "dir">, daemon: RadosgwDaemon, lines = 40): string {
   try {
-    return readFileSync(join(radosgw.dir, "log", `${name}.log`), "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+    return readFileSync(logPath(radosgw.dir, daemon), "utf8").trimEnd().split("\n").slice(-lines).join("\n");
   } catch (error) {
     return `(no log: ${error instanceof Error ? error.message : String(error)})`;
   }
