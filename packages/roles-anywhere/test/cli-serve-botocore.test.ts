@@ -6,6 +6,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { type CliDeps, runCli } from "../src/cli/run.js";
 import { botocoreCredentials, createClock, createFakeSource, findBotocorePython, PLANTED } from "./cli-support.js";
 
+// Polls, never sleeps; generous, as the machine is shared.
+const WAIT = { timeout: 15_000, interval: 10 };
+
 // Interoperability of `serve` with AWS's own clients, over a fake CreateSession: what is under test is the IMDSv2 and
 // container-credentials protocols. The end-to-end version against the Roles Anywhere emulator is cli-e2e.test.ts.
 
@@ -52,7 +55,7 @@ describe("serve, read by AWS clients", () => {
       const match = /"msg":"serving credentials","port":(\d+)/.exec(stderr.join(""));
       if (match === null) throw new Error("not serving yet");
       origin = `http://127.0.0.1:${match[1] ?? ""}`;
-    });
+    }, WAIT);
   });
 
   afterAll(async () => {

@@ -7,6 +7,9 @@ import { fromRolesAnywhere, inspectCertificate } from "../src/index.js";
 import { type CliDeps, runCli } from "../src/cli/run.js";
 import { createClock } from "./cli-support.js";
 
+// Polls, never sleeps; generous, as the machine is shared.
+const WAIT = { timeout: 15_000, interval: 10 };
+
 // `serve` in process over the real library and the emulator, all on one fake clock: what happens across refreshes
 // (rotation, a failing service, expiry, recovery) without waiting an hour.
 
@@ -84,7 +87,7 @@ describe("roles-anywhere serve across refreshes (library + emulator, fake clock)
       const serving = log().find((line) => line.msg === "serving credentials");
       if (serving === undefined) throw new Error("not serving yet");
       origin = `http://127.0.0.1:${String(serving.port)}`;
-    });
+    }, WAIT);
   });
 
   afterAll(async () => {
@@ -103,7 +106,7 @@ describe("roles-anywhere serve across refreshes (library + emulator, fake clock)
     const rotated = await writeLeaf("CN=rotated.workload.test");
     clock.advance(50 * MINUTE_MS); // inside the one-hour session's advisory window
     expect((await credentials()).status).toBe(200);
-    await vi.waitFor(() => expect(emulator.callCount).toBe(2));
+    await vi.waitFor(() => expect(emulator.callCount).toBe(2), WAIT);
     expect(emulator.calls[1]).toMatchObject({ status: 201, serialNumber: rotated.serialNumberDecimal });
     const body = (await (await credentials()).json()) as { AccessKeyId: string };
     expect(body.AccessKeyId).toBe(emulator.credentialsIssued()[1]?.accessKeyId);

@@ -118,6 +118,9 @@ export async function botocoreCredentials(
       HOME: home,
       AWS_CONFIG_FILE: `${home}/no-config`,
       AWS_SHARED_CREDENTIALS_FILE: `${home}/no-credentials`,
+      // botocore gives a metadata endpoint 1 s and one attempt by default; the machine is shared.
+      AWS_METADATA_SERVICE_TIMEOUT: "10",
+      AWS_METADATA_SERVICE_NUM_ATTEMPTS: "3",
       ...env,
     },
     // credential_process commands inherit this directory, where `--import tsx` resolves.

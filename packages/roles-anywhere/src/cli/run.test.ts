@@ -6,6 +6,9 @@ import { createClock, createFakeSource, PLANTED, serviceError } from "../../test
 import type { CertificateDates } from "./certificate-expiry.js";
 import { type CliDeps, type ProviderRequest, runCli } from "./run.js";
 
+// Polls, never sleeps; generous, as the machine is shared.
+const WAIT = { timeout: 15_000, interval: 10 };
+
 const DAY_MS = 86_400_000;
 const FLAGS = [
   "--certificate", "tls.crt",
@@ -171,7 +174,7 @@ describe("roles-anywhere serve", () => {
       const line = h.logLines().find((entry) => entry.msg === "serving credentials");
       if (line === undefined) throw new Error("not serving yet");
       origin = `http://127.0.0.1:${String(line.port)}`;
-    });
+    }, WAIT);
     return { exit, origin };
   };
   const imdsCredentials = async (origin: string) => {
@@ -259,7 +262,7 @@ describe("roles-anywhere serve", () => {
     expect(h.inspected).toBe(1);
     h.clock.advance(59 * 60_000);
     await imdsCredentials(origin);
-    await vi.waitFor(() => expect(h.inspected).toBe(2));
+    await vi.waitFor(() => expect(h.inspected).toBe(2), WAIT);
     h.shutdown();
     await exit;
   });
