@@ -11,7 +11,9 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$P
 fi
 
 missing=()
-command -v radosgw >/dev/null 2>&1 || missing+=(radosgw ceph-mon ceph-osd)
+for tool in radosgw radosgw-admin ceph ceph-mon ceph-osd monmaptool; do
+  command -v "$tool" >/dev/null 2>&1 || { missing+=(radosgw ceph-mon ceph-osd); break; }
+done
 python3 -c 'import botocore' >/dev/null 2>&1 || missing+=(python3-botocore)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ "${#missing[@]}" -gt 0 ] && [ "${SKIP_APT:-0}" != "1" ]; then
