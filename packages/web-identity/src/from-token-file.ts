@@ -6,7 +6,7 @@ import { ENV_ROLE_ARN, ENV_ROLE_SESSION_NAME, ENV_TOKEN_FILE, readEnv } from "./
 import { WebIdentityConfigurationError, WebIdentityNotConfiguredError } from "./errors.js";
 import { defaultTokenFileReader, readTokenFile } from "./read-token-file.js";
 import { defaultSessionName, SESSION_NAME_PATTERN } from "./session-name.js";
-import { assertTokenCurrent, describeWebIdentityToken } from "./token.js";
+import { assertTokenCurrent, decodeWebIdentityToken } from "./token.js";
 
 /** Options of {@link fromTokenFile}. Each one beats its environment variable. */
 export interface FromTokenFileInit {
@@ -120,7 +120,7 @@ export function fromTokenFile(init: FromTokenFileInit = {}): AwsCredentialIdenti
     }
 
     const token = await readTokenFile(tokenFile, reader);
-    const claims = describeWebIdentityToken(token);
+    const claims = decodeWebIdentityToken(token, tokenFile);
     assertTokenCurrent(claims, now(), tokenFile);
     let roleSessionName = configuredSessionName;
     if (roleSessionName === undefined) {

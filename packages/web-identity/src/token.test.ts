@@ -1,6 +1,6 @@
 import { UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { assertTokenCurrent, describeWebIdentityToken } from "./token.js";
+import { assertTokenCurrent, describeWebIdentityToken, NOT_BEFORE_LEEWAY_MS } from "./token.js";
 
 const token = (claims: Record<string, unknown>) => new UnsecuredJWT(claims).encode();
 
@@ -37,19 +37,26 @@ describe(describeWebIdentityToken.name, () => {
 });
 
 describe(assertTokenCurrent.name, () => {
-  const claims = { issuer: "https://i", subject: "s", audience: ["a"], expiresAt: new Date(10_000), notBefore: new Date(5_000) };
+  const claims = { issuer: "https://i", subject: "s", audience: ["a"], expiresAt: new Date(200_000), notBefore: new Date(100_000) };
 
   it("accepts a token inside its validity window", () => {
-    expect(() => assertTokenCurrent(claims, 7_000, "/t")).not.toThrow();
+    expect(() => assertTokenCurrent(claims, 150_000, "/t")).not.toThrow();
   });
 
   it("rejects a token whose exp is past, naming the file and its claims", () => {
-    expect(() => assertTokenCurrent(claims, 10_000, "/var/run/token")).toThrowError(
+    expect(() => assertTokenCurrent(claims, 200_000, "/var/run/token")).toThrowError(
       expect.objectContaining({ code: "WEB_IDENTITY_TOKEN_EXPIRED", message: expect.stringMatching(/\/var\/run\/token.*iss=https:\/\/i, sub=s, aud=a/) }),
     );
   });
 
-  it("rejects a token whose nbf is in the future", () => {
-    expect(() => assertTokenCurrent(claims, 4_999, "/t")).toThrowError(expect.objectContaining({ code: "WEB_IDENTITY_TOKEN_NOT_YET_VALID" }));
+  it("accepts a token whose nbf is up to a minute ahead of this clock (a freshly projected token on a lagging node)", () => {
+    expect(() => assertTokenCurrent(claims, 100_000 - NOT_BEFORE_LEEWAY_MS, "/t")).not.toThrow();
+    expect(NOT_BEFORE_LEEWAY_MS).toBe(60_000);
+  });
+
+  it("rejects a token whose nbf is more than a minute in the future", () => {
+    expect(() => assertTokenCurrent(claims, 100_000 - NOT_BEFORE_LEEWAY_MS - 1, "/t")).toThrowError(
+      expect.objectContaining({ code: "WEB_IDENTITY_TOKEN_NOT_YET_VALID" }),
+    );
   });
 });
