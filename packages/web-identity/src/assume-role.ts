@@ -190,6 +190,8 @@ function classify(error: unknown): { kind: "invalid-token" | "transient" | "fina
   return { kind: "final" };
 }
 
+const THROTTLING_ADVICE = "STS is throttling: the provider already retried with backoff; too many pods refresh at once?";
+
 const ADVICE: Record<string, [StsRequestErrorCode, string]> = {
   InvalidIdentityToken: [
     "STS_INVALID_IDENTITY_TOKEN",
@@ -202,7 +204,9 @@ const ADVICE: Record<string, [StsRequestErrorCode, string]> = {
   PackedPolicyTooLarge: ["STS_PACKED_POLICY_TOO_LARGE", "Shorten the session policy (policy) or pass fewer policyArns."],
   MalformedPolicyDocument: ["STS_MALFORMED_POLICY_DOCUMENT", "Fix the session policy (policy): it must be a valid IAM policy JSON."],
   RegionDisabledException: ["STS_REGION_DISABLED", "Activate STS in this region for the account, or use another region."],
-  Throttling: ["STS_THROTTLING", "STS is throttling: the provider already retried with backoff; too many pods refresh at once?"],
+  Throttling: ["STS_THROTTLING", THROTTLING_ADVICE],
+  ThrottlingException: ["STS_THROTTLING", THROTTLING_ADVICE],
+  RequestLimitExceeded: ["STS_THROTTLING", THROTTLING_ADVICE],
   ValidationError: ["STS_VALIDATION_ERROR", "Check roleArn, roleSessionName, durationSeconds and the policy options."],
 };
 
@@ -211,9 +215,13 @@ export function toStsRequestError(error: unknown): StsRequestError {
   if (error instanceof StsRequestError) return error;
   const sdkError = (error ?? {}) as SdkError;
   const stsCode = stsCodeOf(sdkError);
+  const status = sdkError.$metadata?.httpStatusCode;
   const [code, advice] = ADVICE[stsCode] ?? [
     "STS_REQUEST_FAILED",
-    "Check the network path to the STS endpoint and its region; the provider retries on the next refresh.",
+    status !== undefined && status >= 400 && status < 500
+      ? `The endpoint refused the request with HTTP ${status} and a code this provider does not know: check the role's ` +
+        "trust policy and the token's issuer and audience, and that the endpoint is STS."
+      : "Check the network path to the STS endpoint and its region; the provider retries on the next refresh.",
   ];
   return new StsRequestError(
     code,
@@ -221,7 +229,7 @@ export function toStsRequestError(error: unknown): StsRequestError {
       stsCode,
       stsMessage: typeof sdkError.message === "string" ? sdkError.message : String(error),
       requestId: sdkError.$metadata?.requestId,
-      httpStatusCode: sdkError.$metadata?.httpStatusCode,
+      httpStatusCode: status,
     },
     advice,
     error,

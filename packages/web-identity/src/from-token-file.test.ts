@@ -274,6 +274,7 @@ describe(fromTokenFile.name, () => {
       ["MalformedPolicyDocumentException", 400, "STS_MALFORMED_POLICY_DOCUMENT", "MalformedPolicyDocument"],
       ["RegionDisabledException", 403, "STS_REGION_DISABLED", "RegionDisabledException"],
       ["Throttling", 400, "STS_THROTTLING", "Throttling"],
+      ["ThrottlingException", 400, "STS_THROTTLING", "ThrottlingException"],
       ["ValidationError", 400, "STS_VALIDATION_ERROR", "ValidationError"],
       ["InternalFailure", 500, "STS_REQUEST_FAILED", "InternalFailure"],
     ])("maps %s to a typed error keeping STS's code, request id and message", async (name, status, code, stsCode) => {
@@ -311,6 +312,30 @@ describe(fromTokenFile.name, () => {
       sts.on(AssumeRoleWithWebIdentityCommand).rejects(stsError("InvalidIdentityTokenException", 400));
       await expect(base({ stsRetry: { invalidIdentityTokenMaxAttempts: 2 } })()).rejects.toMatchObject({ code: "STS_INVALID_IDENTITY_TOKEN" });
       expect(sts.calls()).toHaveLength(2);
+    });
+
+    it("reports a 4xx with a code it does not know (Ceph radosgw's errors reach the SDK as Unknown) without retrying", async () => {
+      sts.on(AssumeRoleWithWebIdentityCommand).rejects(stsError("Unknown", 403));
+      const error = await base()().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "STS_REQUEST_FAILED", stsCode: "Unknown", httpStatusCode: 403, tryNextLink: false });
+      expect((error as Error).message).toContain("trust policy");
+      expect(sts.calls()).toHaveLength(1);
+    });
+
+    it("leaves the next attempt to withRefresh's backoff once its own retries are spent: they do not multiply", async () => {
+      sts.on(AssumeRoleWithWebIdentityCommand).rejects(stsError("Throttling", 400));
+      let now = NOW;
+      const provider = base({ refresh: { now: () => now, random: () => 1, retry: { baseDelayMs: 1_000, maxDelayWithoutCredentialsMs: 1_000 } } });
+      await expect(provider()).rejects.toMatchObject({ code: "STS_THROTTLING" });
+      expect(sts.calls()).toHaveLength(4);
+      // Inside withRefresh's backoff a caller gets the last error at once; STS is not asked again.
+      now += 999;
+      await expect(provider()).rejects.toMatchObject({ code: "STS_THROTTLING" });
+      expect(sts.calls()).toHaveLength(4);
+      // After it, one more refresh: one more round of the provider's own attempts, no more.
+      now += 1;
+      await expect(provider()).rejects.toMatchObject({ code: "STS_THROTTLING" });
+      expect(sts.calls()).toHaveLength(8);
     });
 
     it("does not retry AccessDenied", async () => {

@@ -40,7 +40,10 @@ export interface FromTokenFileInit {
    * @defaultValue `{ maxAttempts: 1 }` (this provider retries STS itself)
    */
   clientConfig?: STSClientConfig;
-  /** A ready STS client to use instead of building one; `clientConfig` is then ignored. */
+  /**
+   * A ready STS client to use instead of building one; `clientConfig` is then ignored. Give it `maxAttempts: 1`:
+   * its own retries would multiply with `stsRetry`.
+   */
   stsClient?: STSClient;
   /** Cache and refresh windows, passed to `withRefresh`. */
   refresh?: RefreshOptions;

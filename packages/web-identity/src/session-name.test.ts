@@ -6,6 +6,11 @@ describe(defaultSessionName.name, () => {
     expect(defaultSessionName("system:serviceaccount:shop:orders", () => 0.5)).toMatch(/^shop\.orders@[0-9a-z]{6}$/);
   });
 
+  it("keeps the suffix six characters for any random() in [0, 1], 1 included", () => {
+    expect(defaultSessionName("system:serviceaccount:a:b", () => 0)).toBe("a.b@000000");
+    expect(defaultSessionName("system:serviceaccount:a:b", () => 1)).toBe("a.b@zzzzzz");
+  });
+
   it("gives two providers different suffixes", () => {
     expect(defaultSessionName("system:serviceaccount:a:b", () => 0.1)).not.toBe(defaultSessionName("system:serviceaccount:a:b", () => 0.2));
   });
