@@ -94,11 +94,12 @@ describe(fromEnvironmentAware.name, () => {
       }
     });
 
-    it("logs the half configuration once, as an error", () => {
+    it("logs the half configuration once, as an error, however many clients", () => {
       vi.stubEnv("AWS_ROLES_ANYWHERE_CERTIFICATE", "/c.pem");
       const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
-      fromEnvironmentAware({ logger });
+      for (let i = 0; i < 3; i += 1) fromEnvironmentAware({ logger });
       expect(logger.error).toHaveBeenCalledTimes(1);
+      expect(logger.info).not.toHaveBeenCalled();
       expect(String(logger.error.mock.calls[0]?.[0])).toContain("AWS_ROLES_ANYWHERE_PRIVATE_KEY");
     });
   });

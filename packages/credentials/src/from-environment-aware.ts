@@ -58,32 +58,38 @@ export function fromEnvironmentAware(init: FromEnvironmentAwareInit = {}): AwsCr
 /** The outcome of preparing a source, for `fromEnvironmentAware` and `explain`. */
 export interface PreparedSource {
   readonly provider: AwsCredentialIdentityProvider;
-  /** Absent when the configuration is half done. */
-  readonly entry?: SharedEntry;
+  /** The decided source and what is known about it; absent when the configuration is half done. */
+  readonly entry?: SharedEntry & { readonly decision: SourceDecision };
   /** The half-configuration (or invalid value) error, if any. */
   readonly error?: Error;
 }
 
-/** Decides the source and returns the process-wide provider for this configuration, creating it on first use. */
+/**
+ * Decides the source and returns the process-wide provider for this configuration, creating it on first use. The
+ * choice, or the half configuration that prevents one, is logged once per configuration.
+ */
 export function prepareSource(init: FromEnvironmentAwareInit, env: Environment): PreparedSource {
-  const explicit =
-    init.webIdentity !== undefined ? "web-identity" : init.rolesAnywhere !== undefined ? "roles-anywhere" : undefined;
-  let decision: SourceDecision;
-  try {
-    decision = selectSource({ ...(explicit === undefined ? {} : { explicit }), fallback: init.fallback !== false }, env);
-  } catch (error) {
-    init.logger?.error(`${LOG_PREFIX} ${(error as Error).message}`);
-    const failure = Promise.reject(error);
-    failure.catch(() => undefined);
-    return { provider: () => failure, error: error as Error };
+  const key = configurationKey({ init, env: awsVariables(env) });
+  const { entry, created } = sharedEntry(key, () => createEntry(init, env));
+  if (entry.decision === undefined) {
+    if (created) init.logger?.error(`${LOG_PREFIX} ${entry.error.message}`);
+    return { provider: entry.provider, error: entry.error };
   }
-  const { entry, created } = sharedEntry(configurationKey({ init, env: awsVariables(env) }), () => createEntry(decision, init));
-  if (created) logChoice(decision, init.logger);
+  if (created) logChoice(entry.decision, init.logger);
   return { provider: entry.provider, entry };
 }
 
-function createEntry(decision: SourceDecision, init: FromEnvironmentAwareInit): Omit<SharedEntry, "users"> {
+function createEntry(init: FromEnvironmentAwareInit, env: Environment): SharedEntry {
+  const explicit =
+    init.webIdentity !== undefined ? "web-identity" : init.rolesAnywhere !== undefined ? "roles-anywhere" : undefined;
   const state: SharedSourceState = {};
+  let decision: SourceDecision;
+  try {
+    decision = selectSource({ ...(explicit === undefined ? {} : { explicit }), fallback: init.fallback !== false }, env);
+  } catch (caught) {
+    const error = caught as Error;
+    return { provider: () => Promise.reject(error), error, state };
+  }
   const { logger } = init;
   const tapped = (options: RefreshOptions | undefined) => tapRefresh(options, state, decision.source, logger);
   let provider: AwsCredentialIdentityProvider;

@@ -18,14 +18,14 @@ export interface SharedSourceState {
   resolvedAt?: Date;
 }
 
-/** One shared, cached provider. */
-export interface SharedEntry {
+/**
+ * One shared, cached provider: a decided source, or the half configuration (or invalid value) that prevents one, so
+ * that it too is reported once per configuration, not once per client.
+ */
+export type SharedEntry = {
   readonly provider: AwsCredentialIdentityProvider;
-  readonly decision: SourceDecision;
   readonly state: SharedSourceState;
-  /** How many `fromEnvironmentAware()` calls got this entry. */
-  users: number;
-}
+} & ({ readonly decision: SourceDecision; readonly error?: undefined } | { readonly decision?: undefined; readonly error: Error });
 
 interface Store {
   readonly entries: Map<string, SharedEntry>;
@@ -78,21 +78,13 @@ export function configurationKey(configuration: unknown): string {
 }
 
 /** Returns the entry for `key`, creating it with `create` on first use. */
-export function sharedEntry(key: string, create: () => Omit<SharedEntry, "users">): { entry: SharedEntry; created: boolean } {
+export function sharedEntry(key: string, create: () => SharedEntry): { entry: SharedEntry; created: boolean } {
   const { entries } = store();
   const existing = entries.get(key);
-  if (existing !== undefined) {
-    existing.users += 1;
-    return { entry: existing, created: false };
-  }
-  const entry: SharedEntry = { ...create(), users: 1 };
+  if (existing !== undefined) return { entry: existing, created: false };
+  const entry = create();
   entries.set(key, entry);
   return { entry, created: true };
-}
-
-/** Looks an entry up without creating it. */
-export function peekSharedEntry(key: string): SharedEntry | undefined {
-  return store().entries.get(key);
 }
 
 /** Forgets every shared provider, so the next `fromEnvironmentAware()` decides again. For tests and hot reloads. */
