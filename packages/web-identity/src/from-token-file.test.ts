@@ -156,8 +156,24 @@ describe(fromTokenFile.name, () => {
       expect(readFile).toHaveBeenCalledTimes(1);
     });
 
-    it("reports an empty file", async () => {
-      await expect(base({ readFile: files("  \n") })()).rejects.toMatchObject({ code: "WEB_IDENTITY_TOKEN_FILE_EMPTY", path: FILE });
+    it("says to point at the file when given the volume's directory", async () => {
+      const readFile = files(() => Promise.reject(Object.assign(new Error("dir"), { code: "EISDIR" })));
+      await expect(base({ readFile })()).rejects.toMatchObject({ code: "WEB_IDENTITY_TOKEN_FILE_UNREADABLE", message: expect.stringContaining("is a directory") });
+      expect(readFile).toHaveBeenCalledTimes(1);
+    });
+
+    it("reports a file that stays empty, after retrying", async () => {
+      const readFile = files("  \n");
+      await expect(base({ readFile })()).rejects.toMatchObject({ code: "WEB_IDENTITY_TOKEN_FILE_EMPTY", path: FILE });
+      expect(readFile).toHaveBeenCalledTimes(4);
+    });
+
+    it("retries a read that finds the file briefly empty", async () => {
+      const readFile = vi.fn<(path: string) => Promise<string>>().mockResolvedValueOnce("").mockResolvedValue(mintToken());
+      const sleep = vi.fn(() => Promise.resolve());
+      await expect(base({ readFile, sleep })()).resolves.toMatchObject({ accessKeyId: "ASIAEXAMPLE" });
+      expect(readFile).toHaveBeenCalledTimes(2);
+      expect(sleep).toHaveBeenCalledTimes(1);
     });
 
     it.each([

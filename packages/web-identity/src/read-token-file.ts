@@ -11,6 +11,7 @@ export interface TokenFileReader {
 export const TOKEN_READ_ATTEMPTS = 4;
 const RETRY_DELAY_MS = 25;
 
+/** The real file system and a real timer. */
 export const defaultTokenFileReader: TokenFileReader = {
   readFile: (path) => readFile(path, "utf8"),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -33,7 +34,9 @@ export async function readTokenFile(path: string, reader: TokenFileReader): Prom
           ? "it does not exist. Check that the projected volume is mounted at that path"
           : code === "EACCES"
             ? "permission denied. Give the pod's user read access, e.g. securityContext.fsGroup"
-            : `${code ?? "read error"}. Check the path and the volume`;
+            : code === "EISDIR"
+              ? "it is a directory. Point at the token file inside the projected volume (e.g. …/serviceaccount/token)"
+              : `${code ?? "read error"}. Check the path and the volume`;
       throw new WebIdentityTokenFileError(
         "WEB_IDENTITY_TOKEN_FILE_UNREADABLE",
         path,
