@@ -105,6 +105,16 @@ describe("Roles Anywhere end to end", () => {
     expect(emulator.callCount - before).toBe(1);
   });
 
+  it("is cached once: a forced refresh reaches CreateSession (no second cache in front of fromRolesAnywhere's)", async () => {
+    const provider = fromEnvironmentAware();
+    const before = emulator.callCount;
+    const first = await provider();
+    expect(await provider()).toBe(first);
+    const forced = await provider({ forceRefresh: true } as never);
+    expect(emulator.callCount - before).toBe(2);
+    expect(forced.accessKeyId).not.toBe(first.accessKeyId);
+  });
+
   it("a refused session is an error, never a fall-through to static keys", async () => {
     vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIASHOULDNOTBEUSED1");
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "static-secret");

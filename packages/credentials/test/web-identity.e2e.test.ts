@@ -71,6 +71,17 @@ describe("web identity end to end", () => {
     expect(sts.callCount - before).toBe(1);
   });
 
+  it("is cached once: a forced refresh reaches STS (no second cache in front of fromTokenFile's)", async () => {
+    const provider = fromEnvironmentAware();
+    const before = sts.callCount;
+    const first = await provider();
+    expect(await provider()).toBe(first);
+    expect(sts.callCount - before).toBe(1);
+    const forced = await provider({ forceRefresh: true } as never);
+    expect(sts.callCount - before).toBe(2);
+    expect(forced.accessKeyId).not.toBe(first.accessKeyId);
+  });
+
   it("explicit webIdentity options win over the environment", async () => {
     vi.stubEnv("AWS_WEB_IDENTITY_TOKEN_FILE", undefined);
     vi.stubEnv("AWS_ROLE_ARN", undefined);
