@@ -17,6 +17,7 @@ export interface StsEmulatorRole {
 
 /** Options of {@link startStsEmulator}. */
 export interface StsEmulatorOptions {
+  /** The roles it can hand out; a token whose `iss` no role trusts is refused as STS refuses an unknown provider. */
   roles: StsEmulatorRole[];
   /** Lifetime of issued credentials. @defaultValue the request's DurationSeconds, else 3600 */
   credentialLifetimeSeconds?: number;
@@ -26,6 +27,7 @@ export interface StsEmulatorOptions {
 
 /** One request the emulator received. Carries no secret. */
 export interface StsCall {
+  /** The Query `Action`, e.g. `AssumeRoleWithWebIdentity`. */
   readonly action: string;
   readonly roleArn?: string;
   readonly roleSessionName?: string;
@@ -34,8 +36,11 @@ export interface StsCall {
   /** The token's `jti`, to tell two tokens apart without keeping them. */
   readonly tokenId?: string;
   readonly durationSeconds?: number;
+  /** The HTTP status answered. */
   readonly status: number;
+  /** The `<Code>` of the error answered, e.g. `AccessDenied`. */
   readonly errorCode?: string;
+  /** The request id sent back (header `x-amzn-RequestId` and the XML). */
   readonly requestId: string;
   /** Whether the request carried a SigV4 `Authorization` header (AssumeRoleWithWebIdentity should not). */
   readonly signed: boolean;
@@ -55,11 +60,15 @@ export interface StsEmulator {
   readonly endpoint: string;
   /** AssumeRoleWithWebIdentity calls received, faulted ones included. */
   readonly callCount: number;
+  /** Every request received, in order, with its outcome. */
   readonly calls: readonly StsCall[];
   /** Makes the next `times` AssumeRoleWithWebIdentity calls fail (or wait) this way. @defaultValue times 1 */
   injectFault(fault: StsFault, times?: number): void;
+  /** Drops the faults not yet applied. */
   clearFaults(): void;
+  /** The credentials handed out so far, without their secrets. */
   credentialsIssued(): readonly { accessKeyId: string; assumedRoleArn: string; expiration: Date }[];
+  /** Stops the server. */
   close(): Promise<void>;
 }
 
@@ -187,8 +196,8 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
       });
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) {
-        const expiry = new Date((claims.exp ?? 0) * 1000).toISOString();
-        throw new StsError(400, "ExpiredTokenException", `Token expired: current date/time ${new Date(now()).toISOString()} must be before the expiration date/time${expiry}`);
+        // STS's own wording, epoch seconds and the missing space included.
+        throw new StsError(400, "ExpiredTokenException", `Token expired: current date/time ${Math.floor(now() / 1000)} must be before the expiration date/time${claims.exp ?? 0}`);
       }
       if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === "aud") {
         throw new StsError(400, "InvalidIdentityToken", "Incorrect token audience");
@@ -196,7 +205,8 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
       if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === "nbf") {
         throw new StsError(400, "InvalidIdentityToken", "Token is not yet valid");
       }
-      if (error instanceof joseErrors.JOSEError && (error.code === "ERR_JWKS_TIMEOUT" || error.code === "ERR_JOSE_GENERIC")) {
+      // The JWKS could not be fetched: a network failure (not a JOSEError), a timeout, a non-200 or non-JSON answer.
+      if (!(error instanceof joseErrors.JOSEError) || error.code === "ERR_JWKS_TIMEOUT" || error.code === "ERR_JOSE_GENERIC") {
         throw new StsError(400, "IDPCommunicationError", "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements");
       }
       throw new StsError(400, "InvalidIdentityToken", "Couldn't verify the signature of the web identity token");

@@ -1,7 +1,9 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { type OidcIssuer, type StsEmulator, startOidcIssuer, startStsEmulator } from "@workload-identity/testing";
+import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type OidcIssuer, startOidcIssuer } from "@workload-identity/testing";
-import { type StsEmulator, startStsEmulator } from "@workload-identity/testing";
 
 const ROLE = "arn:aws:iam::123456789012:role/team/orders-reader";
 
@@ -87,6 +89,40 @@ describe(startStsEmulator.name, () => {
     const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders", lifetimeSeconds: 600 });
     skewMs += 601_000;
     await expect(assume(token)).rejects.toMatchObject({ name: "ExpiredTokenException", $metadata: { httpStatusCode: 400 } });
+  });
+
+  it("refuses an expired token with STS's own message: epoch seconds", async () => {
+    const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders", lifetimeSeconds: 600 });
+    skewMs += 601_000;
+    const error = await assume(token).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^Token expired: current date\/time \d{10} must be before the expiration date\/time\d{10}$/);
+  });
+
+  it.each([
+    ["discovery document", "discovery"],
+    ["JWKS", "jwks"],
+  ])("answers IDPCommunicationError when the issuer's %s cannot be fetched", async (_, broken) => {
+    // An issuer that announces a jwks_uri nobody listens on, or that is itself gone.
+    const keys = await generateKeyPair("RS256");
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ issuer: iss, jwks_uri: "http://127.0.0.1:1/jwks" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const iss = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const lonely = await startStsEmulator({ roles: [{ arn: ROLE, issuer: iss, allowedSubjects: ["*"] }] });
+    const token = await new SignJWT({}).setProtectedHeader({ alg: "RS256", kid: "k" }).setIssuer(iss).setSubject("s")
+      .setAudience("sts.amazonaws.com").setIssuedAt().setExpirationTime("1h").sign(keys.privateKey);
+    if (broken === "discovery") await new Promise((resolve) => server.close(resolve));
+    const client2 = new STSClient({ region: "eu-west-1", endpoint: lonely.endpoint, maxAttempts: 1 });
+    try {
+      await expect(
+        client2.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE, RoleSessionName: "ab", WebIdentityToken: token })),
+      ).rejects.toMatchObject({ name: "IDPCommunicationErrorException", $metadata: { httpStatusCode: 400 } });
+    } finally {
+      client2.destroy();
+      await lonely.close();
+      if (broken === "jwks") await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("validates the session name as STS does", async () => {
