@@ -1,5 +1,7 @@
+import { spawn } from "node:child_process";
 import { createPrivateKey } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
@@ -15,6 +17,7 @@ import {
   botocoreCredentials,
   CLI_COMMAND,
   childEnv,
+  PACKAGE_DIR,
   findBotocorePython,
   runCliProcess,
   type ServeProcess,
@@ -123,6 +126,33 @@ describe("roles-anywhere credential-process (end to end)", () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/^roles-anywhere: ROLES_ANYWHERE_PASSPHRASE_REQUIRED: /);
     expectNothingSecret(stderr);
+  });
+
+  it("ends at once on SIGTERM while CreateSession is pending, instead of waiting for its timeout", async () => {
+    // An endpoint that accepts the connection and never answers.
+    const sockets: Socket[] = [];
+    let connected: () => void = () => undefined;
+    const reached = new Promise<void>((resolve) => (connected = resolve));
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      connected();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const [command, ...rest] = CLI_COMMAND as [string, ...string[]];
+      const args = [...flags().slice(0, -1), `http://127.0.0.1:${port}`];
+      const child = spawn(command, [...rest, "credential-process", ...args], { cwd: PACKAGE_DIR, env: childEnv(dir), stdio: "ignore" });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("close", (_code, signal) => resolve(signal)));
+      await reached;
+      const signalledAt = Date.now();
+      child.kill("SIGTERM");
+      expect(await exited).toBe("SIGTERM");
+      expect(Date.now() - signalledAt).toBeLessThan(5_000); // CreateSession's own timeout is 10 s
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it.skipIf(botocoreMissing)(`botocore${python === undefined ? "" : ` ${python.version}`} reads credentials from credential_process running the CLI${skipNote}`, async () => {

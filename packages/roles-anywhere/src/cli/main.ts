@@ -2,14 +2,18 @@
 import { processDeps } from "./default-deps.js";
 import { runCli } from "./run.js";
 
-// Listen for the signals from the start, so a SIGTERM during startup still ends `serve` cleanly.
+const argv = process.argv.slice(2);
+// `serve` listens for the signals from the start, so a SIGTERM during startup still ends it cleanly. The other
+// commands keep the default handling: a signal ends them at once (a listener would hold them until CreateSession
+// answered or timed out).
 const shutdown = new Promise<string>((resolve) => {
+  if (argv[0] !== "serve") return;
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve(signal));
 });
 
 const flush = (stream: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => stream.write("", () => resolve()));
 
-runCli(process.argv.slice(2), processDeps(shutdown)).then(
+runCli(argv, processDeps(shutdown)).then(
   async (code) => {
     // Exit explicitly once the output is flushed: keep-alive sockets must not hold a finished command open.
     await Promise.all([flush(process.stdout), flush(process.stderr)]);
