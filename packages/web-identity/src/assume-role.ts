@@ -104,6 +104,10 @@ async function buildClient(options: RoleAssumerOptions): Promise<STSClient> {
     ...config,
     region,
     useGlobalEndpoint,
+    // The endpoint rules attach SigV4 to the global endpoint (AWS_STS_REGIONAL_ENDPOINTS=legacy), and the SDK lets
+    // that override the operation's noAuth: it would then look for credentials to sign with. This client only ever
+    // sends AssumeRoleWithWebIdentity, which is unsigned everywhere.
+    httpAuthSchemeProvider: config.httpAuthSchemeProvider ?? (() => [{ schemeId: "smithy.api#noAuth" }]),
     // AssumeRoleWithWebIdentity is unsigned (the token is the proof). If anything ever asked this client for
     // credentials, fail instead of walking the default chain — which may lead back to this very provider.
     credentials:

@@ -69,6 +69,37 @@ describe(`${fromTokenFile.name} against the emulators`, () => {
     expect(identity.Arn).toBe(`arn:aws:sts::111122223333:assumed-role/orders-reader/${call?.roleSessionName}`);
   });
 
+  it("finds STS through AWS_ENDPOINT_URL when no STS-specific endpoint is set", async () => {
+    vi.stubEnv("AWS_ENDPOINT_URL_STS", "");
+    vi.stubEnv("AWS_ENDPOINT_URL", sts.endpoint);
+    const before = sts.callCount;
+    await expect(fromTokenFile()()).resolves.toMatchObject({ accountId: "111122223333" });
+    expect(sts.callCount).toBe(before + 1);
+  });
+
+  it.each([
+    ["us-east-1", "", "sts.us-east-1.amazonaws.com"],
+    ["us-east-1", "regional", "sts.us-east-1.amazonaws.com"],
+    ["us-east-1", "legacy", "sts.amazonaws.com"],
+    ["eu-west-1", "legacy", "sts.amazonaws.com"],
+    ["ap-east-1", "legacy", "sts.ap-east-1.amazonaws.com"],
+  ])("in %s with AWS_STS_REGIONAL_ENDPOINTS=%o calls %s, unsigned", async (region, mode, host) => {
+    vi.stubEnv("AWS_ENDPOINT_URL_STS", "");
+    vi.stubEnv("AWS_REGION", region);
+    vi.stubEnv("AWS_STS_REGIONAL_ENDPOINTS", mode);
+    const sent: { host: string; signed: boolean }[] = [];
+    // Records where the request would go, and goes nowhere.
+    const requestHandler = {
+      handle: (request: { hostname: string; headers: Record<string, string> }) => {
+        sent.push({ host: request.hostname, signed: "authorization" in request.headers });
+        return Promise.reject(Object.assign(new Error("not sent"), { name: "NotSent" }));
+      },
+    };
+    const provider = fromTokenFile({ clientConfig: { requestHandler }, stsRetry: { maxAttempts: 1 } });
+    await expect(provider()).rejects.toMatchObject({ code: "STS_REQUEST_FAILED", stsCode: "NotSent" });
+    expect(sent).toEqual([{ host, signed: false }]);
+  });
+
   it("calls STS unsigned, without resolving any credentials for itself", async () => {
     const credentialsOfStsClient = vi.fn(() => Promise.reject(new Error("must not be called")));
     await fromTokenFile({ clientConfig: { credentials: credentialsOfStsClient } })();
