@@ -99,6 +99,19 @@ export class SdkChainError extends WorkloadIdentityError {
   }
 }
 
+/**
+ * How the CLI and `explain` state an error: our errors (and the other workload-identity packages') by their message,
+ * whose `code` is shown beside it; anything else as {@link describeCause} does.
+ */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === "string" && !isSystemError(error)
+    ? error.message
+    : describeCause(error);
+}
+
+// Node's system errors carry a string `code` too (ECONNREFUSED), but their message alone lacks the context.
+const isSystemError = (error: Error) => typeof (error as { syscall?: unknown }).syscall === "string";
+
 /** A one-line description of an SDK error: name, message, and the service's error `Code` if it returned one. */
 export function describeCause(error: unknown): string {
   if (!(error instanceof Error)) return String(error);

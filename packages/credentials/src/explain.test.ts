@@ -71,7 +71,8 @@ const rolesAnywhere = () => ({
   AWS_ENDPOINT_URL_ROLESANYWHERE: recorder.endpoint,
 });
 
-const cases: { name: string; env: () => Record<string, string>; source: string }[] = [
+// `cliResolves: false`: the CLI runs `explain --no-resolve` only (its default Pod Identity retries would take seconds).
+const cases: { name: string; env: () => Record<string, string>; source: string; cliResolves?: false }[] = [
   { name: "SDK chain with static keys", env: () => ({ AWS_ACCESS_KEY_ID: "AKIASTATIC0000000001" }), source: "sdk-chain" },
   { name: "SDK chain finding nothing", env: () => ({}), source: "sdk-chain" },
   {
@@ -91,6 +92,26 @@ const cases: { name: string; env: () => Record<string, string>; source: string }
     source: "web-identity",
   },
   {
+    name: "a token pasted into AWS_WEB_IDENTITY_TOKEN_FILE",
+    env: () => ({ AWS_WEB_IDENTITY_TOKEN_FILE: JWT, AWS_ROLE_ARN: "arn:aws:iam::111122223333:role/orders" }),
+    source: "web-identity",
+  },
+  {
+    name: "a token pasted into AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    env: () => ({ AWS_CONTAINER_CREDENTIALS_FULL_URI: agent.uri, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: SECRETS.podTokenFile }),
+    source: "pod-identity",
+    cliResolves: false,
+  },
+  {
+    name: "a one-line base64 key in AWS_ROLES_ANYWHERE_PRIVATE_KEY, a passphrase in the _FILE variable",
+    env: () => ({
+      ...rolesAnywhere(),
+      AWS_ROLES_ANYWHERE_PRIVATE_KEY: `MIIEvQIBADANBgkqhkiG9w0BAQEFAASC${SECRETS.privateKey}`,
+      AWS_ROLES_ANYWHERE_PRIVATE_KEY_PASSPHRASE_FILE: SECRETS.passphrase,
+    }),
+    source: "roles-anywhere",
+  },
+  {
     name: "half configured Roles Anywhere",
     env: () => ({ AWS_ROLES_ANYWHERE_PRIVATE_KEY: INLINE_KEY, AWS_ROLES_ANYWHERE_PRIVATE_KEY_PASSPHRASE_FILE: join(dir, "passphrase") }),
     source: "roles-anywhere",
@@ -98,7 +119,7 @@ const cases: { name: string; env: () => Record<string, string>; source: string }
 ];
 
 describe(explain.name, () => {
-  it.each(cases)("$name: no planted secret in the JSON, the human form, the CLI or the logs", async ({ env, source }) => {
+  it.each(cases)("$name: no planted secret in the JSON, the human form, the CLI or the logs", async ({ env, source, cliResolves }) => {
     for (const [name, value] of Object.entries(env())) vi.stubEnv(name, value);
     const lines: string[] = [];
     const log = (...content: unknown[]) => lines.push(content.map(String).join(" "));
@@ -106,7 +127,11 @@ describe(explain.name, () => {
     const explanation = await explain({ logger, podIdentity: { maxRetries: 0 } });
     expect(explanation.source).toBe(source);
     const outputs = [JSON.stringify(explanation), formatExplanation(explanation), ...lines];
-    for (const args of [["explain"], ["explain", "--json"], ["whoami"], ["whoami", "--json"]]) {
+    const commands =
+      cliResolves === false
+        ? [["explain", "--no-resolve"]]
+        : [["explain"], ["explain", "--json"], ["whoami"], ["whoami", "--json"]];
+    for (const args of commands) {
       await main(args, (t) => outputs.push(t), (t) => outputs.push(t));
     }
     const all = outputs.join("\n");

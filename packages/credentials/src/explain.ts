@@ -1,8 +1,18 @@
 import { access, readFile } from "node:fs/promises";
 import type { FromRolesAnywhereInit } from "@workload-identity/roles-anywhere";
-import { ENV_ROLE_ARN, ENV_ROLE_SESSION_NAME, ENV_WEB_IDENTITY_TOKEN_FILE, type Environment, PRINTABLE_VARIABLES } from "./env.js";
-import { describeCause } from "./errors.js";
+import {
+  ENV_RA_CERTIFICATE,
+  ENV_RA_CERTIFICATE_CHAIN,
+  ENV_RA_PRIVATE_KEY,
+  ENV_ROLE_ARN,
+  ENV_ROLE_SESSION_NAME,
+  ENV_WEB_IDENTITY_TOKEN_FILE,
+  type Environment,
+  PRINTABLE_VARIABLES,
+} from "./env.js";
+import { describeCause, errorMessage } from "./errors.js";
 import { type FromEnvironmentAwareInit, prepareSource, rolesAnywhereInit } from "./from-environment-aware.js";
+import { displayPath, PATH_VARIABLES, redact, secretValues } from "./redact.js";
 import type { CredentialSourceName, SourceDecision } from "./select-source.js";
 
 /** Options of {@link explain}: those of `fromEnvironmentAware`, plus whether to resolve credentials. */
@@ -88,6 +98,18 @@ export interface Explanation {
 export async function explain(init: ExplainInit = {}): Promise<Explanation> {
   const { resolve = true, now = Date.now, ...providerInit } = init;
   const env: Environment = process.env;
+  const { privateKey, passphrase } = providerInit.rolesAnywhere ?? {};
+  const inlineKey = typeof privateKey === "string" && displayPath(privateKey) !== privateKey ? privateKey : undefined;
+  const secrets = secretValues(env, [inlineKey, passphrase]);
+  return redact(await explainUnredacted(providerInit, env, resolve, now), secrets);
+}
+
+async function explainUnredacted(
+  providerInit: FromEnvironmentAwareInit,
+  env: Environment,
+  resolve: boolean,
+  now: () => number,
+): Promise<Explanation> {
   const prepared = prepareSource(providerInit, env);
   if (prepared.entry === undefined) {
     const error = prepared.error as Error & { code?: string; missing?: readonly string[]; source?: string; variable?: string };
@@ -124,7 +146,7 @@ export async function explain(init: ExplainInit = {}): Promise<Explanation> {
     } catch (error) {
       explanation.error = {
         code: (error as { code?: unknown }).code?.toString() ?? (error as Error).name,
-        message: describeCause(error),
+        message: errorMessage(error),
       };
     }
   } else if (state.expiration !== undefined) {
@@ -169,10 +191,12 @@ async function describeSource(
         () => true,
         () => false,
       );
-      if (!readable) explanation.warnings.push(`The Pod Identity token file ${decision.config.authorizationTokenFile} is not readable.`);
+      if (!readable) {
+        explanation.warnings.push(`The Pod Identity token file ${displayPath(decision.config.authorizationTokenFile)} is not readable.`);
+      }
       explanation.podIdentity = {
         endpoint: decision.config.fullUri,
-        authorizationTokenFile: decision.config.authorizationTokenFile,
+        authorizationTokenFile: displayPath(decision.config.authorizationTokenFile),
         tokenFileReadable: readable,
       };
       return;
@@ -207,7 +231,7 @@ async function describeWebIdentity(
   now: () => number,
 ): Promise<NonNullable<Explanation["webIdentity"]>> {
   const result: NonNullable<Explanation["webIdentity"]> = {
-    ...(config.webIdentityTokenFile === undefined ? {} : { tokenFile: config.webIdentityTokenFile }),
+    ...(config.webIdentityTokenFile === undefined ? {} : { tokenFile: displayPath(config.webIdentityTokenFile) }),
     ...(config.roleArn === undefined ? {} : { roleArn: config.roleArn }),
     ...(config.roleSessionName === undefined ? {} : { roleSessionName: config.roleSessionName }),
   };
@@ -217,7 +241,7 @@ async function describeWebIdentity(
     token = await readFile(config.webIdentityTokenFile, "utf8");
   } catch (error) {
     result.tokenError = `cannot read the token file: ${(error as { code?: string }).code ?? "error"}`;
-    warnings.push(`The web identity token file ${config.webIdentityTokenFile} cannot be read.`);
+    warnings.push(`The web identity token file ${displayPath(config.webIdentityTokenFile)} cannot be read.`);
     return result;
   }
   try {
@@ -306,13 +330,12 @@ function printableMaterial(value: string | Uint8Array): string {
 function variable(name: string, env: Environment): ExplainedVariable {
   const value = env[name];
   if (value === undefined || value === "") return { name, value: "(empty)" };
+  if (name === ENV_RA_PRIVATE_KEY) {
+    return { name, value: value.includes("-----BEGIN") ? "(inline PEM)" : displayPath(value) };
+  }
+  if (PATH_VARIABLES.has(name)) return { name, value: displayPath(value) };
   if (PRINTABLE_VARIABLES.has(name)) return { name, value };
-  if (name === "AWS_ROLES_ANYWHERE_CERTIFICATE" || name === "AWS_ROLES_ANYWHERE_CERTIFICATE_CHAIN") {
-    return { name, value: printableMaterial(value) };
-  }
-  if (name === "AWS_ROLES_ANYWHERE_PRIVATE_KEY") {
-    return { name, value: printableMaterial(value) === value ? value : "(inline PEM)" };
-  }
+  if (name === ENV_RA_CERTIFICATE || name === ENV_RA_CERTIFICATE_CHAIN) return { name, value: printableMaterial(value) };
   return { name, value: "(set)" };
 }
 

@@ -6,6 +6,7 @@ import type { FromTokenFileInit } from "@workload-identity/web-identity";
 import type { Environment } from "./env.js";
 import { describeCause, NoCredentialSourceError, PassphraseFileError } from "./errors.js";
 import { lazyProvider } from "./lazy-provider.js";
+import { redact, secretValues } from "./redact.js";
 import { type PodIdentityOptions, podIdentitySource, validatePodIdentityOptions } from "./pod-identity.js";
 import { type RolesAnywhereEnvConfig, type SourceDecision, selectSource } from "./select-source.js";
 import { type SdkChainOptions, sdkChainSource } from "./sdk-chain.js";
@@ -91,7 +92,9 @@ function createEntry(init: FromEnvironmentAwareInit, env: Environment): SharedEn
     return { provider: () => Promise.reject(error), error, state };
   }
   const { logger } = init;
-  const tapped = (options: RefreshOptions | undefined) => tapRefresh(options, state, decision.source, logger);
+  // Another package's error message may quote a path variable that holds the secret itself (a pasted token).
+  const secrets = secretValues(env, [init.rolesAnywhere?.passphrase]);
+  const tapped = (options: RefreshOptions | undefined) => tapRefresh(options, state, decision.source, logger, secrets);
   let provider: AwsCredentialIdentityProvider;
   switch (decision.source) {
     case "explicit":
@@ -173,6 +176,7 @@ function tapRefresh(
   state: SharedSourceState,
   source: string,
   logger: Logger | undefined,
+  secrets: readonly string[],
 ): RefreshOptions {
   const onEvent = options?.onEvent;
   const now = options?.now ?? Date.now;
@@ -185,7 +189,7 @@ function tapRefresh(
       } else if (event.type === "refresh-failed") {
         logger?.warn(
           `${LOG_PREFIX} ${source} refresh failed (${event.consecutiveFailures} in a row; next attempt after ` +
-            `${event.nextAttemptAt.toISOString()}): ${describeCause(event.error)}`,
+            `${event.nextAttemptAt.toISOString()}): ${redact(describeCause(event.error), secrets)}`,
         );
       } else if (event.type === "stale-credentials-served") {
         logger?.warn(`${LOG_PREFIX} ${source} serving cached credentials until ${event.expiration?.toISOString() ?? "—"}`);

@@ -1,7 +1,8 @@
 // The CLI's logic, separate from the bin so tests can run it in process.
-import { describeCause } from "./errors.js";
+import { errorMessage } from "./errors.js";
 import { explain } from "./explain.js";
 import { formatExplanation } from "./format-explanation.js";
+import { redact, secretValues } from "./redact.js";
 import { whoami } from "./whoami.js";
 
 const USAGE = `usage: workload-identity-credentials <command> [options]
@@ -42,7 +43,8 @@ export async function main(argv: readonly string[], out: (text: string) => void,
     return 0;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    const message = describeCause(error);
+    // Another package's message may quote a path variable that holds the secret itself (a pasted token).
+    const message = redact(errorMessage(error), secretValues(process.env));
     err(json ? `${JSON.stringify({ error: { code: code ?? null, message } }, null, 2)}\n` : `error: ${typeof code === "string" ? `${code}: ` : ""}${message}\n`);
     return 1;
   }
