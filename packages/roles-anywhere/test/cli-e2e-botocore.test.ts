@@ -276,13 +276,16 @@ describe("roles-anywhere serve (end to end)", () => {
       childEnv(dir),
     );
     expect(await serve.stop("SIGINT")).toBe(0);
-    const warning = serve
+    const lines = serve
       .stderr()
       .split("\n")
       .filter(Boolean)
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .find((line) => line.msg === "the certificate expires within a week: renew it");
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const warning = lines.find((line) => line.msg === "the certificate expires within a week: renew it");
     expect(warning).toMatchObject({ level: "warn", serialNumber: soon.serialNumberDecimal });
     expect(String(warning?.subject)).toContain("expiring.workload.test");
+    // Said once: the library's own lines (its expiry warning, its per-session info) are debug lines under serve.
+    expect(lines.filter((line) => line.level === "warn")).toHaveLength(1);
+    expect(lines.filter((line) => String(line.msg).startsWith("IAM Roles Anywhere:"))).toEqual([]);
   });
 });

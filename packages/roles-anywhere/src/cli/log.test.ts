@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createJsonLogger, describeError } from "./log.js";
+import { createJsonLogger, describeError, toSdkLogger } from "./log.js";
 
 describe(createJsonLogger.name, () => {
   const setup = (debug = false) => {
@@ -50,5 +50,30 @@ describe(describeError.name, () => {
       code: "ACCESS_DENIED",
       requestId: "req-1",
     });
+  });
+});
+
+describe(toSdkLogger.name, () => {
+  const levelsOf = (keep?: readonly ("info" | "warn" | "error")[]) => {
+    const lines: string[] = [];
+    const log = createJsonLogger({ write: (line) => lines.push(line), now: () => new Date(0), debug: true });
+    const sdk = toSdkLogger(log, keep === undefined ? {} : { keep });
+    sdk.debug("d");
+    sdk.info("i", { n: 1 });
+    sdk.warn("w");
+    sdk.error("e");
+    return lines.map((line) => {
+      const { level, msg } = JSON.parse(line) as { level: string; msg: string };
+      return `${level}:${msg}`;
+    });
+  };
+
+  it("keeps the library's levels by default, formatting the arguments on one line", () => {
+    expect(levelsOf()).toEqual(["debug:d", "info:i { n: 1 }", "warn:w", "error:e"]);
+  });
+
+  it("turns the levels not kept into debug lines", () => {
+    expect(levelsOf(["warn"])).toEqual(["debug:d", "debug:i { n: 1 }", "warn:w", "debug:e"]);
+    expect(levelsOf([])).toEqual(["debug:d", "debug:i { n: 1 }", "debug:w", "debug:e"]);
   });
 });

@@ -82,16 +82,22 @@ export function describeError(error: unknown): { error: string; code: string | u
 }
 
 /**
- * Adapts the CLI logger to the SDK `Logger` shape, for the library's own messages. `quiet` turns its info and error
- * lines into debug lines, for a command that reports the failure itself.
+ * Adapts the CLI logger to the SDK `Logger` shape, for the library's own messages. Levels not in `keep` become debug
+ * lines: a command that reports failures, refreshes and the certificate's expiry itself keeps only what it does not
+ * say, so no event is logged twice.
+ * @param options.keep - the library levels that keep their level. @defaultValue ["info", "warn", "error"]
  */
-export function toSdkLogger(log: JsonLogger, options: { quiet?: boolean } = {}): Logger {
+export function toSdkLogger(log: JsonLogger, options: { keep?: readonly SdkLevel[] } = {}): Logger {
   const format = (content: unknown[]): string => formatWithOptions({ breakLength: Infinity }, ...content);
-  const quiet = options.quiet === true;
+  const keep = new Set<SdkLevel>(options.keep ?? ["info", "warn", "error"]);
+  const at = (level: SdkLevel) => (keep.has(level) ? log[level] : log.debug);
   return {
     debug: (...content: unknown[]) => log.debug(format(content)),
-    info: (...content: unknown[]) => (quiet ? log.debug : log.info)(format(content)),
-    warn: (...content: unknown[]) => log.warn(format(content)),
-    error: (...content: unknown[]) => (quiet ? log.debug : log.error)(format(content)),
+    info: (...content: unknown[]) => at("info")(format(content)),
+    warn: (...content: unknown[]) => at("warn")(format(content)),
+    error: (...content: unknown[]) => at("error")(format(content)),
   };
 }
+
+/** The levels of the SDK logger that {@link toSdkLogger} may keep. */
+export type SdkLevel = "info" | "warn" | "error";

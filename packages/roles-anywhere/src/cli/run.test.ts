@@ -288,15 +288,29 @@ describe("roles-anywhere serve", () => {
     await expect(stat(tokenFile)).rejects.toMatchObject({ code: "ENOENT" });
   });
 
-  it("exits 1 when the port is taken", async () => {
+  it("exits 1 when the port is taken, without writing the container token file", async () => {
     const h = harness();
     const first = await start(h);
     const port = first.origin.split(":").at(-1) ?? "";
     const second = harness();
-    expect(await runCli(["serve", ...FLAGS, "--port", port], second.deps)).toBe(1);
+    const tokenFile = join(dir, "token");
+    expect(await runCli(["serve", ...FLAGS, "--port", port, "--container-token-file", tokenFile], second.deps)).toBe(1);
     expect(second.logLines().at(-1)).toMatchObject({ msg: "not serving: cannot listen", code: "SERVE_LISTEN_FAILED" });
+    // The token file is what a startup probe waits for: it must not appear unless the server listens.
+    await expect(stat(tokenFile)).rejects.toMatchObject({ code: "ENOENT" });
     h.shutdown();
     await first.exit;
+  });
+
+  it("exits 1, and stops listening, when the container token file cannot be written", async () => {
+    const h = harness();
+    const tokenFile = join(dir, "missing-dir", "token");
+    expect(await runCli(["serve", ...FLAGS, "--port", "0", "--container-token-file", tokenFile], h.deps)).toBe(1);
+    expect(h.logLines().at(-1)).toMatchObject({
+      msg: "not serving: the container token file is unusable",
+      code: "CONTAINER_TOKEN_FILE",
+    });
+    expect(h.logLines().some((line) => line.msg === "serving credentials")).toBe(false);
   });
 
   it("never writes a planted secret (passphrase, secret key, session token) to its log", async () => {

@@ -6,7 +6,7 @@ import { cacheFilePath, defaultCacheDir } from "./cache.js";
 import type { CertificateDates } from "./certificate-expiry.js";
 import { formatCredentialProcessOutput, resolveForCredentialProcess } from "./credential-process.js";
 import { CliUsageError } from "./errors.js";
-import { createJsonLogger, describeError, type JsonLogger, toSdkLogger } from "./log.js";
+import { createJsonLogger, describeError, type JsonLogger, type SdkLevel, toSdkLogger } from "./log.js";
 import { runServe } from "./serve.js";
 import { USAGE } from "./usage.js";
 
@@ -74,8 +74,8 @@ async function runCredentialProcess(
 ): Promise<number> {
   const log = createLogger(deps, command.debug);
   try {
-    // The failure is printed once, below; the library's own lines only with --debug, except its warnings.
-    const provider = deps.createProvider(await providerRequest(command.signing, log, {}, { quiet: true }));
+    // The failure is printed once, below; the library's own lines only with --debug, except its expiry warning.
+    const provider = deps.createProvider(await providerRequest(command.signing, log, {}, { keep: ["warn"] }));
     const credentials = await resolveForCredentialProcess({
       provider,
       cacheFile: command.cache ? cacheFilePath(defaultCacheDir(deps.env, deps.homedir), command.signing) : undefined,
@@ -100,7 +100,7 @@ export async function providerRequest(
   signing: SigningConfig,
   log: JsonLogger,
   refresh: RefreshOptions = {},
-  options: { quiet?: boolean } = {},
+  logLevels: { keep?: readonly SdkLevel[] } = {},
 ): Promise<ProviderRequest> {
   let passphrase: string | undefined;
   if (signing.passphraseFile !== undefined) {
@@ -111,7 +111,7 @@ export async function providerRequest(
     }
     log.addSecret(passphrase);
   }
-  return { signing, passphrase, refresh, logger: toSdkLogger(log, options) };
+  return { signing, passphrase, refresh, logger: toSdkLogger(log, logLevels) };
 }
 
 /**

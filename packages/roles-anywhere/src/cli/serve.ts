@@ -28,13 +28,19 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
 
   let served: ReturnType<typeof createServedCredentials>;
   try {
-    const request = await providerRequest(signing, log, {
-      onEvent: (event) => {
-        logRefreshEvent(log, event);
-        // The files are re-read at each refresh: a renewed certificate shows here, and so does one left to expire.
-        if (event.type === "refreshed" && event.reason !== "initial") void checkExpiry();
+    const request = await providerRequest(
+      signing,
+      log,
+      {
+        onEvent: (event) => {
+          logRefreshEvent(log, event);
+          // The files are re-read at each refresh: a renewed certificate shows here, and so does one left to expire.
+          if (event.type === "refreshed" && event.reason !== "initial") void checkExpiry();
+        },
       },
-    });
+      // The refresh events and the expiry check above say what the library's own lines say: those go to --debug.
+      { keep: [] },
+    );
     served = createServedCredentials({
       provider: deps.createProvider(request),
       now: deps.now,
@@ -90,8 +96,14 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
       ],
     });
   } catch (error) {
-    await containerToken?.dispose();
     return notServing("cannot listen", error);
+  }
+  // Only now does a token file the sidecar makes appear, so whoever waits for it finds the server listening.
+  try {
+    await containerToken?.publish();
+  } catch (error) {
+    await server.close();
+    return notServing("the container token file is unusable", error);
   }
   log.info("serving credentials", {
     port: server.port,

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -223,10 +223,13 @@ describe(prepareContainerToken.name, () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it("writes a random token with mode 0600 when the file does not exist, and removes it on dispose", async () => {
+  it("writes a random token with mode 0600 when the file does not exist, once published, and removes it on dispose", async () => {
     const file = join(dir, "token");
     const token = await prepareContainerToken(file);
     expect(token.created).toBe(true);
+    await expect(stat(file)).rejects.toMatchObject({ code: "ENOENT" });
+    await token.publish();
+    expect(await readdir(dir)).toEqual(["token"]); // no temporary file left
     const content = await readFile(file, "utf8");
     expect(content).toMatch(/^[\w-]{43}$/);
     expect(await token.read()).toBe(content);
@@ -241,9 +244,19 @@ describe(prepareContainerToken.name, () => {
     await expect(prepareContainerToken(file)).rejects.toMatchObject({ code: "CONTAINER_TOKEN_FILE" });
   });
 
-  it("rejects a path whose directory does not exist with CONTAINER_TOKEN_FILE", async () => {
-    await expect(prepareContainerToken(join(dir, "missing-dir", "token"))).rejects.toMatchObject({
-      code: "CONTAINER_TOKEN_FILE",
-    });
+  it("rejects publishing to a path whose directory does not exist with CONTAINER_TOKEN_FILE", async () => {
+    const token = await prepareContainerToken(join(dir, "missing-dir", "token"));
+    await expect(token.publish()).rejects.toMatchObject({ code: "CONTAINER_TOKEN_FILE" });
+  });
+
+  it("uses an existing token file as it is, leaving it in place", async () => {
+    const file = join(dir, "token");
+    await writeFile(file, "given-token\n");
+    const token = await prepareContainerToken(file);
+    expect(token.created).toBe(false);
+    await token.publish();
+    expect(await token.read()).toBe("given-token");
+    await token.dispose();
+    expect(await readFile(file, "utf8")).toBe("given-token\n");
   });
 });
