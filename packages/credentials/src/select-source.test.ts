@@ -184,6 +184,26 @@ describe(selectSource.name, () => {
     });
   });
 
+  it.each([
+    ["http://10.1.2.3:9911/v1/credentials", false],
+    ["ftp://127.0.0.1/creds", false],
+    ["http://128.0.0.1/creds", false],
+    ["https://creds.internal.example/v1", true],
+    ["http://127.0.0.1:9911/v1/credentials", true],
+    ["http://localhost:9911/v1/credentials", true],
+    ["http://[::1]:9911/v1/credentials", true],
+    ["http://169.254.170.2/v2/credentials", true],
+  ])("a Pod Identity URI the SDK's fromHttp refuses is an invalid value: %s → accepted %s", (uri, accepted) => {
+    const env = { ...POD_IDENTITY, AWS_CONTAINER_CREDENTIALS_FULL_URI: uri };
+    if (accepted) {
+      expect(selectSource(fallback, env).source).toBe("pod-identity");
+    } else {
+      expect(() => selectSource(fallback, env)).toThrow(
+        expect.objectContaining({ code: "INVALID_ENVIRONMENT_VALUE", variable: "AWS_CONTAINER_CREDENTIALS_FULL_URI" }),
+      );
+    }
+  });
+
   it("rejects a session duration that is not a whole number of seconds", () => {
     expect(() => selectSource(fallback, { ...ROLES_ANYWHERE, AWS_ROLES_ANYWHERE_SESSION_DURATION: "1h" })).toThrow(
       expect.objectContaining({ code: "INVALID_ENVIRONMENT_VALUE", variable: "AWS_ROLES_ANYWHERE_SESSION_DURATION" }),

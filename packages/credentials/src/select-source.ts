@@ -132,6 +132,16 @@ function hostOf(uri: string): string | undefined {
   }
 }
 
+// The SDK's fromHttp accepts https anywhere, plain http only to these hosts; it refuses anything else at call time
+// with a message that names no variable. Checked here so that the mistake is a configuration error.
+const LOOPBACK_V4 = /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const HTTP_HOSTS: readonly string[] = [...EKS_POD_IDENTITY_HOSTS, "169.254.170.2", "localhost", "[::1]"];
+
+function acceptedByFromHttp(url: URL): boolean {
+  if (url.protocol === "https:") return true;
+  return url.protocol === "http:" && (HTTP_HOSTS.includes(url.hostname) || LOOPBACK_V4.test(url.hostname));
+}
+
 function podIdentity(env: Environment): Candidate {
   const fullUri = read(env, ENV_CONTAINER_CREDENTIALS_FULL_URI);
   const authorizationTokenFile = read(env, ENV_CONTAINER_AUTHORIZATION_TOKEN_FILE);
@@ -167,6 +177,16 @@ function podIdentity(env: Environment): Candidate {
     return {
       state: "half",
       error: new InvalidEnvironmentValueError(ENV_CONTAINER_CREDENTIALS_FULL_URI, "is not a valid URL"),
+    };
+  }
+  if (!acceptedByFromHttp(new URL(fullUri))) {
+    return {
+      state: "half",
+      error: new InvalidEnvironmentValueError(
+        ENV_CONTAINER_CREDENTIALS_FULL_URI,
+        `is ${fullUri}, which the AWS SDK refuses: use https, or http on loopback (127.0.0.0/8, [::1], localhost) or ` +
+          "a container host (169.254.170.23, [fd00:ec2::23], 169.254.170.2)",
+      ),
     };
   }
   return {
