@@ -79,11 +79,9 @@ function serviceError(response: Response, text: string, requestId: string | unde
   } catch {
     // Not JSON (a proxy's HTML page, say): fall back to the status.
   }
-  // x-amzn-ErrorType may carry a suffix (":http://internal.amazon.com/..."); __type may be namespaced ("ns#Type").
-  const errorType =
-    response.headers.get("x-amzn-errortype")?.split(":")[0] ??
-    (typeof parsed.__type === "string" ? parsed.__type.split("#").pop() : undefined) ??
-    `HTTP${response.status}`;
+  // restJson1: the type is the x-amzn-ErrorType header, else the body's `code` or `__type`.
+  const bodyType = [parsed.code, parsed.__type].find((value): value is string => typeof value === "string" && value !== "");
+  const errorType = sanitizeErrorType(response.headers.get("x-amzn-errortype") ?? bodyType) ?? `HTTP${response.status}`;
   const message = parsed.message ?? parsed.Message;
   const serviceMessage = typeof message === "string" ? message : text.slice(0, 300).replace(/\s+/g, " ").trim();
   return new RolesAnywhereServiceError({ errorType, serviceMessage, requestId, statusCode: response.status });
@@ -121,6 +119,12 @@ function parseCredentials(text: string, status: number, requestId: string | unde
   const expiresAt = new Date(expiration);
   if (Number.isNaN(expiresAt.getTime())) throw invalid("credentialSet[0].credentials.expiration is not a date");
   return { accessKeyId, secretAccessKey, sessionToken, expiration: expiresAt };
+}
+
+/** As AWS's clients do: drop a ":http://internal.amazon.com/…" suffix and an "aws.protocoltests#" namespace. */
+function sanitizeErrorType(raw: string | undefined): string | undefined {
+  const type = raw?.split(":")[0]?.split("#").pop()?.trim();
+  return type === undefined || type === "" ? undefined : type;
 }
 
 function causeMessage(error: unknown): string {

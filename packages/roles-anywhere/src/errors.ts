@@ -91,7 +91,7 @@ export class RolesAnywhereServiceError extends WorkloadIdentityError {
     super(
       "ROLES_ANYWHERE_SERVICE_ERROR",
       `IAM Roles Anywhere CreateSession failed with ${details.errorType} (HTTP ${details.statusCode}${requestId}): ` +
-        `${details.serviceMessage || "no message"}. ${hintFor(details.errorType, details.statusCode)}`,
+        `${details.serviceMessage.replace(/\.+$/, "") || "no message"}. ${hintFor(details.errorType, details.statusCode)}`,
     );
     this.errorType = details.errorType;
     this.requestId = details.requestId;

@@ -223,6 +223,28 @@ describe(fromRolesAnywhere.name, () => {
     });
   });
 
+  it.each([
+    ["the body's code", {}, '{"code":"ThrottlingException","message":"Rate exceeded"}', "ThrottlingException"],
+    ["a header with a suffix", { "x-amzn-ErrorType": "AccessDeniedException:http://internal.amazon.com/coral/" }, "{}", "AccessDeniedException"],
+    ["a namespaced header", { "x-amzn-ErrorType": "com.amazonaws.rolesanywhere#ResourceNotFoundException" }, "{}", "ResourceNotFoundException"],
+  ])("reads the error type from %s, as AWS's clients do", async (_, headers: Record<string, string>, body, errorType) => {
+    const fetch = vi.fn(async () => new Response(body, { status: 400, headers }));
+    await expect(fromRolesAnywhere(init({ fetch }))()).rejects.toMatchObject({ code: "ROLES_ANYWHERE_SERVICE_ERROR", errorType });
+  });
+
+  it("quotes the service's message once, without doubling its full stop", async () => {
+    const fetch = vi.fn(
+      async () =>
+        new Response('{"message":"Untrusted certificate. Insufficient certificate."}', {
+          status: 403,
+          headers: { "x-amzn-ErrorType": "AccessDeniedException", "x-amzn-RequestId": "req-9" },
+        }),
+    );
+    const error = await fromRolesAnywhere(init({ fetch }))().catch((caught: unknown) => caught as Error);
+    expect(error.message).toContain("(HTTP 403, request id req-9): Untrusted certificate. Insufficient certificate. Check ");
+    expect(error).toMatchObject({ serviceMessage: "Untrusted certificate. Insufficient certificate." });
+  });
+
   it("checks the certificate before sending anything", async () => {
     const expired = await fixture.leafFiles({ notBefore: new Date(Date.now() - 10 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
     const count = fixture.emulator.callCount;
