@@ -52,13 +52,16 @@ const shutdown = (signal: NodeJS.Signals, running: ConsumerApp): void => {
     { signal, shutdownTimeoutMs: config.shutdownTimeoutMs },
     "stopping: no new receives, finishing in-flight messages",
   );
-  void running.stop().then(({ clean, abandoned }) => {
+  void running.stop().then(({ clean, abandoned, returned }) => {
     const fields = { signal, durationMs: Date.now() - startedAt, ...running.metrics.snapshot() };
     if (clean) {
       logger.info(fields, "stopped cleanly");
       process.exit(0);
     }
-    logger.error({ ...fields, abandoned }, "shutdown timeout reached; abandoned messages will be redelivered");
+    logger.error(
+      { ...fields, abandoned, returned },
+      "shutdown timeout reached; unfinished messages were not deleted and go back to the queue",
+    );
     process.exit(1);
   });
 };

@@ -1,5 +1,5 @@
 import {
-  ChangeMessageVisibilityBatchCommand,
+  type DeleteMessageBatchCommandOutput,
   GetQueueAttributesCommand,
   type Message,
   type SQSClient,
@@ -8,8 +8,10 @@ import type { Logger } from "pino";
 import { Consumer } from "sqs-consumer";
 import { retryVisibilitySeconds } from "./backoff.js";
 import type { ConsumerConfig } from "./config.js";
+import { describeError } from "./describe-error.js";
 import type { Health } from "./health.js";
 import type { Metrics } from "./metrics.js";
+import { createVisibility } from "./visibility.js";
 
 /** What a handler gets besides the message. */
 export interface MessageHandlerContext {
@@ -40,8 +42,13 @@ export interface QueueWorkerOptions {
 export interface StopResult {
   /** Every in-flight message was handled and deleted (or returned) before the timeout. */
   readonly clean: boolean;
-  /** Messages still in flight when the timeout ran out; SQS redelivers them after their visibility timeout. */
+  /** Messages still in flight when the timeout ran out: never deleted, they go back to the queue. */
   readonly abandoned: number;
+  /**
+   * How many of the abandoned messages SQS made visible again at once; the others reappear when their visibility
+   * timeout ends.
+   */
+  readonly returned: number;
 }
 
 /** The receive loops around the handler. */
@@ -50,73 +57,103 @@ export interface QueueWorker {
   start(): Promise<void>;
   /**
    * Stops receiving, lets in-flight handlers finish and their messages be deleted within the shutdown timeout.
-   * Idempotent.
+   * When it runs out, handlers are aborted, nothing more is deleted, and the unfinished messages are made visible
+   * again. Idempotent.
    */
   stop(): Promise<StopResult>;
 }
 
 const DELETE_FAILED = "SQS delete message failed";
+/** How long the shutdown waits for SQS to take abandoned messages back before it gives up on them. */
+const RETURN_ON_TIMEOUT_MS = 3_000;
 
 /**
  * Builds the receive loops on `sqs-consumer`: long polling, batches of up to ten handled concurrently,
  * `DeleteMessageBatch` for the handled ones, a visibility heartbeat while handlers run, failed messages returned
- * to the queue with a growing delay, and a backoff with jitter while the queue or the credentials fail.
+ * to the queue at once (with a growing delay), and a backoff with jitter while the queue or the credentials fail.
  */
 export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
   const { config, sqs, handler, logger, metrics, health } = options;
   const stopping = new AbortController();
   const handlerDeadline = new AbortController();
+  const visibility = createVisibility({ queueUrl: config.queueUrl, sqs, logger, metrics });
+  const heartbeatMs = (config.visibilityTimeoutSeconds * 1000) / 3;
+  /** Received and not yet deleted or returned, by receipt handle (unique per delivery). */
+  const inFlight = new Map<string, Message>();
+  /** Message ids a DeleteMessageBatch answered as failed: handled, but SQS will deliver them again. */
+  const notDeleted = new Set<string>();
   let stopResult: Promise<StopResult> | undefined;
 
-  const returnToQueue = async (failed: readonly Message[]): Promise<void> => {
-    const entries = failed.map((message, index) => ({
-      Id: String(index),
-      ReceiptHandle: message.ReceiptHandle,
-      VisibilityTimeout: retryVisibilitySeconds(
-        Number(message.Attributes?.ApproximateReceiveCount ?? "1"),
-        config.visibilityTimeoutSeconds,
-      ),
-    }));
-    try {
-      const output = await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: config.queueUrl, Entries: entries }));
-      if ((output.Failed?.length ?? 0) > 0) metrics.queueCallErrors += 1;
-    } catch (error) {
-      // The messages come back anyway once their visibility timeout ends.
-      metrics.queueCallErrors += 1;
-      logger.warn({ error: describeError(error) }, "could not return failed messages to the queue early");
-    }
+  const track = (message: Message): void => {
+    inFlight.set(message.ReceiptHandle ?? "", message);
+    metrics.inFlight = inFlight.size;
+  };
+  const untrack = (message: Message): boolean => {
+    const removed = inFlight.delete(message.ReceiptHandle ?? "");
+    metrics.inFlight = inFlight.size;
+    return removed;
   };
 
-  const handleBatch = async (messages: Message[]): Promise<Message[]> => {
-    const results = await Promise.all(
-      messages.map(async (message) => {
-        const log = logger.child({ messageId: message.MessageId });
-        const startedAt = performance.now();
-        try {
-          await handler(message, { log, signal: handlerDeadline.signal });
-          log.info({ durationMs: Math.round(performance.now() - startedAt) }, "message handled");
-          return { message, ok: true as const };
-        } catch (error) {
-          log.warn(
-            {
-              error: describeError(error),
-              receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? "1"),
-            },
-            "message handler failed; the message goes back to the queue",
+  // sqs-consumer ignores the per-entry failures of DeleteMessageBatch; without this a message SQS did not delete
+  // (an expired receipt handle, say) would be counted as deleted and silently handled twice.
+  sqs.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === "DeleteMessageBatchCommand") {
+        const failed = (result.output as DeleteMessageBatchCommandOutput).Failed ?? [];
+        if (failed.length > 0) {
+          metrics.queueCallErrors += 1;
+          for (const entry of failed) if (entry.Id !== undefined) notDeleted.add(entry.Id);
+          logger.warn(
+            { failed: failed.map((entry) => ({ messageId: entry.Id, code: entry.Code, message: entry.Message })) },
+            `could not delete ${failed.length} handled messages; SQS will deliver them again`,
           );
-          return { message, ok: false as const };
         }
-      }),
-    );
-    const failed = results.filter((r) => !r.ok).map((r) => r.message);
-    if (failed.length > 0) {
-      // After the whole batch, so the batch heartbeat no longer needs them. Returned before the handled ones are
-      // deleted; a heartbeat landing in between would only hide them for one more visibility timeout.
-      await returnToQueue(failed);
-      metrics.failed += failed.length;
-      metrics.inFlight -= failed.length;
+      }
+      return result;
+    },
+    { step: "initialize", name: "reportDeleteMessageBatchFailures", override: true },
+  );
+
+  const handleBatch = async (messages: Message[]): Promise<Message[]> => {
+    // The messages whose visibility the heartbeat keeps extending: those being handled and those handled and
+    // waiting for the batch's delete. A failed message leaves the set before it is returned, so no later heartbeat
+    // hides it again, and it goes back at once instead of after the batch's slowest handler.
+    const held = new Set(messages);
+    const heartbeat = visibility.heartbeat(held, heartbeatMs, config.visibilityTimeoutSeconds, handlerDeadline.signal);
+    try {
+      const outcomes = await Promise.all(
+        messages.map(async (message) => {
+          const log = logger.child({ messageId: message.MessageId });
+          const startedAt = performance.now();
+          try {
+            await handler(message, { log, signal: handlerDeadline.signal });
+            log.info({ durationMs: Math.round(performance.now() - startedAt) }, "message handled");
+            return message;
+          } catch (error) {
+            const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? "1");
+            log.warn(
+              { error: describeError(error), receiveCount },
+              "message handler failed; the message goes back to the queue",
+            );
+            held.delete(message);
+            await heartbeat.settled();
+            await visibility.change(
+              [message],
+              retryVisibilitySeconds(receiveCount, config.visibilityTimeoutSeconds),
+              "return a failed message to the queue early",
+            );
+            metrics.failed += 1;
+            untrack(message);
+            return undefined;
+          }
+        }),
+      );
+      // After a shutdown timeout nothing is deleted: those messages are being returned to the queue.
+      return handlerDeadline.signal.aborted ? [] : outcomes.filter((m): m is Message => m !== undefined);
+    } finally {
+      heartbeat.stop();
     }
-    return results.filter((r) => r.ok).map((r) => r.message);
   };
 
   const consumers = Array.from({ length: config.concurrency }, (_, index) => {
@@ -126,7 +163,8 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
       batchSize: config.batchSize,
       waitTimeSeconds: config.waitTimeSeconds,
       visibilityTimeout: config.visibilityTimeoutSeconds,
-      heartbeatInterval: config.visibilityTimeoutSeconds / 3,
+      // No `heartbeatInterval`: the library's heartbeat extends the whole batch until its last handler ends, failed
+      // messages included; ours (in handleBatch) lets a failed message go.
       messageSystemAttributeNames: ["ApproximateReceiveCount"],
       handleMessageBatch: handleBatch,
       shouldDeleteMessages: true,
@@ -143,13 +181,17 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
         health.enter(index, "processing");
       },
     });
-    consumer.on("message_received", () => {
+    consumer.on("message_received", (message) => {
       metrics.received += 1;
-      metrics.inFlight += 1;
+      track(message);
     });
-    consumer.on("message_processed", () => {
-      metrics.deleted += 1;
-      metrics.inFlight -= 1;
+    consumer.on("message_processed", (message) => {
+      if (message.MessageId !== undefined && notDeleted.delete(message.MessageId)) {
+        // Reported by the DeleteMessageBatch middleware above.
+      } else {
+        metrics.deleted += 1;
+      }
+      untrack(message);
     });
     consumer.on("response_processed", () => health.enter(index, "idle"));
     consumer.on("empty", () => health.enter(index, "idle"));
@@ -162,17 +204,17 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
         health.enter(index, "idle");
         return;
       }
+      // The batch's delete failed (or, in theory, the batch handler threw): the messages it still held were not
+      // deleted and SQS delivers them again after their visibility timeout.
       metrics.queueCallErrors += 1;
-      const count = Array.isArray(messages) ? messages.length : 1;
-      if (error.message.startsWith(DELETE_FAILED)) {
-        metrics.inFlight -= count;
-        logger.warn(
-          { error: describeError(error), messages: count },
-          "could not delete handled messages; they will be redelivered",
-        );
-      } else {
-        logger.warn({ error: describeError(error), messages: count }, "could not extend message visibility");
-      }
+      const undeleted = (Array.isArray(messages) ? messages : [messages]).filter(untrack).length;
+      if (handlerDeadline.signal.aborted) return;
+      logger.warn(
+        { error: describeError(error), messages: undeleted },
+        error.message.startsWith(DELETE_FAILED)
+          ? "could not delete handled messages; SQS will deliver them again"
+          : "a batch failed; SQS will deliver its messages again",
+      );
     });
     return consumer;
   });
@@ -188,6 +230,7 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
 
   const waitForIdle = async (deadline: number): Promise<boolean> => {
     // Only during shutdown: sqs-consumer has no "batch finished" hook after its deletes, so its status is sampled.
+    // `isPolling` stays true from the receive until the batch's delete has been answered.
     while (consumers.some((c) => c.status.isPolling)) {
       if (Date.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -216,27 +259,26 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
           }
         });
         const clean = await waitForIdle(deadline);
-        const abandoned = clean ? 0 : metrics.inFlight;
+        let abandoned: Message[] = [];
+        let returned = 0;
         if (!clean) {
+          // Handlers are told to stop; sqs-consumer's own calls (deletes, receives) are cut off, so no message is
+          // deleted from here on; and what is still in flight is made visible again rather than left hidden for up
+          // to VISIBILITY_TIMEOUT.
           handlerDeadline.abort();
           for (const consumer of consumers) consumer.abortController.abort();
+          abandoned = [...inFlight.values()];
+          returned = await visibility.change(
+            abandoned,
+            0,
+            "return unfinished messages to the queue at the shutdown timeout",
+            AbortSignal.timeout(RETURN_ON_TIMEOUT_MS),
+          );
         }
         consumers.forEach((_, index) => health.enter(index, "stopped"));
-        return { clean, abandoned };
+        return { clean, abandoned: abandoned.length, returned };
       })();
       return stopResult;
     },
-  };
-}
-
-/** An error's name, code and message — never its other fields (which may hold request details). */
-export function describeError(error: unknown): { name: string; code?: string; message: string } {
-  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
-  const cause = error.name === "SQSError" && error.cause instanceof Error ? error.cause : undefined;
-  const code = (cause ?? error) as { code?: unknown };
-  return {
-    name: (cause ?? error).name,
-    ...(typeof code.code === "string" ? { code: code.code } : {}),
-    message: error.message,
   };
 }

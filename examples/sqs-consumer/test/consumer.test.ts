@@ -1,4 +1,4 @@
-import type { Message } from "@aws-sdk/client-sqs";
+import { type Message, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startConsumerApp } from "../src/app.js";
 import type { ConsumerApp } from "../src/app.js";
@@ -98,6 +98,47 @@ describe(startConsumerApp.name, () => {
     expect(heartbeats.length).toBeGreaterThanOrEqual(2);
   });
 
+  it("returns a failed message at once, while the rest of its batch is still being handled", async () => {
+    const queueUrl = await newQueue();
+    const client = producer(world.sqs.endpoint);
+    // Queued before the consumer starts, so its one loop receives both in one batch.
+    await sendAll(client, queueUrl, ["slow", "fails"]);
+    let slowDeliveries = 0;
+    let releaseSlow: () => void = () => undefined;
+    const slowDone = new Promise<void>((resolve) => {
+      releaseSlow = resolve;
+    });
+    const { app, logs } = await start({
+      queueUrl,
+      // Heartbeat every 2/3 s: without letting the failed message go, it would keep it hidden with the slow one.
+      env: { VISIBILITY_TIMEOUT: "2", CONCURRENCY: "1" },
+      handler: async (message) => {
+        if (message.Body === "fails") throw new Error("downstream refused");
+        slowDeliveries += 1;
+        await slowDone;
+      },
+    });
+    await vi.waitFor(() => expect(logs.some((l) => l.msg.startsWith("message handler failed"))).toBe(true), {
+      timeout: 10_000,
+      interval: 20,
+    });
+    expect(app.metrics.inFlight).toBe(1);
+    // Another consumer (here the test) gets it while the slow handler still runs, across several heartbeats.
+    const again: Message[] = [];
+    for (let attempt = 0; attempt < 3 && again.length === 0; attempt += 1) {
+      const output = await client.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MessageSystemAttributeNames: ["ApproximateReceiveCount"] }),
+      );
+      again.push(...(output.Messages ?? []));
+    }
+    expect(again.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([["fails", "2"]]);
+    expect(app.metrics.inFlight).toBe(1);
+    releaseSlow();
+    await vi.waitFor(() => expect(app.metrics.deleted).toBe(1), { timeout: 10_000, interval: 20 });
+    expect(slowDeliveries).toBe(1);
+    expect(app.metrics.snapshot()).toMatchObject({ received: 2, deleted: 1, failed: 1, inFlight: 0 });
+  });
+
   it("signs every call with the credentials STS issued for the pod, and with new ones after a refresh", async () => {
     const queueUrl = await newQueue();
     world.sqs.clearSignedCalls();
@@ -169,6 +210,27 @@ describe(startConsumerApp.name, () => {
     expect(app.metrics.pollErrors).toBeGreaterThan(outage.length);
   });
 
+  it("backs off while the credentials fail, turns unready saying so, and recovers without a restart", async () => {
+    const queueUrl = await newQueue();
+    // STS refuses the token a few times (as when the role's trust policy is being fixed), then accepts it.
+    world.sts.injectFault({ kind: "invalid-identity-token" }, 3);
+    try {
+      const { app, logs, probe } = await start({ queueUrl, handler: async () => undefined });
+      const ready = await probe("/readyz");
+      expect(ready.status).toBe(503);
+      expect(JSON.parse(ready.body)).toMatchObject({ reasons: [expect.stringMatching(/^credentials failing \(/)] });
+      expect((await probe("/livez")).status).toBe(200);
+      await vi.waitFor(async () => expect((await probe("/readyz")).status).toBe(200), { timeout: 15_000, interval: 50 });
+      await sendAll(producer(world.sqs.endpoint), queueUrl, ["after"]);
+      await vi.waitFor(() => expect(app.metrics.deleted).toBe(1), { timeout: 10_000, interval: 50 });
+      expect(app.metrics.credentialRefreshFailures).toBeGreaterThanOrEqual(1);
+      const changes = logs.filter((l) => l.msg.startsWith("cannot get credentials") || l.msg === "queue reachable again");
+      expect(changes.map((l) => l.msg)).toEqual(["cannot get credentials for the queue; retrying with backoff", "queue reachable again"]);
+    } finally {
+      world.sts.clearFaults();
+    }
+  });
+
   it("stops gracefully: in-flight messages finish and are deleted, readiness turns off, nothing is left", async () => {
     const queueUrl = await newQueue();
     let release: () => void = () => undefined;
@@ -182,11 +244,49 @@ describe(startConsumerApp.name, () => {
     const stopping = app.stop();
     expect(app.health.readiness()).toMatchObject({ ok: false, reasons: ["shutting down"] });
     release();
-    await expect(stopping).resolves.toEqual({ clean: true, abandoned: 0 });
+    await expect(stopping).resolves.toEqual({ clean: true, abandoned: 0, returned: 0 });
     running = undefined;
     expect(app.metrics.snapshot()).toMatchObject({ received: 3, deleted: 3, inFlight: 0 });
     expect(await remaining(client, queueUrl)).toBe(0);
     await expect(probe("/livez")).rejects.toThrow();
+  });
+
+  it("at the shutdown timeout, aborts the handlers, deletes nothing, and makes the unfinished messages visible again", async () => {
+    const queueUrl = await newQueue();
+    const client = producer(world.sqs.endpoint);
+    const aborted: string[] = [];
+    const { app, logs } = await start({
+      queueUrl,
+      // Two loops of one message each: one handler ignores the abort, the other gives up by resolving.
+      env: { CONCURRENCY: "2", BATCH_SIZE: "1", VISIBILITY_TIMEOUT: "30", SHUTDOWN_TIMEOUT_MS: "300" },
+      handler: (message, { signal }) =>
+        new Promise<void>((resolve) => {
+          if (message.Body === "ignores-abort") return;
+          signal.addEventListener("abort", () => {
+            aborted.push(message.Body ?? "");
+            resolve();
+          });
+        }),
+    });
+    await sendAll(client, queueUrl, ["ignores-abort"]);
+    await vi.waitFor(() => expect(app.metrics.inFlight).toBe(1), { timeout: 10_000, interval: 20 });
+    await sendAll(client, queueUrl, ["resolves-on-abort"]);
+    await vi.waitFor(() => expect(app.metrics.inFlight).toBe(2), { timeout: 10_000, interval: 20 });
+    world.sqs.clearSignedCalls();
+
+    await expect(app.stop()).resolves.toEqual({ clean: false, abandoned: 2, returned: 2 });
+    running = undefined;
+    expect(aborted).toEqual(["resolves-on-abort"]);
+    expect(app.metrics.deleted).toBe(0);
+    // Visible at once, not after the 30 s visibility timeout, and never deleted.
+    const output = await client.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
+    );
+    expect((output.Messages ?? []).map((m) => m.Body).sort()).toEqual(["ignores-abort", "resolves-on-abort"]);
+    const consumerActions = world.sqs.signedCalls.filter((c) => c.accessKeyId !== "AKIDPRODUCER").map((c) => c.action);
+    expect(consumerActions).not.toContain("DeleteMessageBatch");
+    expect(consumerActions).toContain("ChangeMessageVisibilityBatch");
+    expect(logs.filter((l) => l.level === "warn" && /delete/.test(l.msg))).toEqual([]);
   });
 
   it("stops at once when idle, cutting the long poll short", async () => {
@@ -194,7 +294,7 @@ describe(startConsumerApp.name, () => {
     const { app } = await start({ queueUrl, env: { WAIT_TIME_SECONDS: "20" }, handler: async () => undefined });
     await vi.waitFor(() => expect(app.health.phaseOf(0)).toBe("receiving"), { timeout: 10_000, interval: 20 });
     const startedAt = Date.now();
-    await expect(app.stop()).resolves.toEqual({ clean: true, abandoned: 0 });
+    await expect(app.stop()).resolves.toEqual({ clean: true, abandoned: 0, returned: 0 });
     running = undefined;
     expect(Date.now() - startedAt).toBeLessThan(2_000);
   });
