@@ -240,7 +240,7 @@ export function oneLineName(name: string): string {
 function passphraseRequired(name: string): CertificateMaterialError {
   return new CertificateMaterialError(
     "ROLES_ANYWHERE_PASSPHRASE_REQUIRED",
-    `${capitalize(name)} is encrypted: give its passphrase (the `passphrase` option; with the CLI, --private-key-passphrase-file).`,
+    `${capitalize(name)} is encrypted: give its passphrase (the passphrase option; with the CLI, --private-key-passphrase-file).`,
   );
 }
 

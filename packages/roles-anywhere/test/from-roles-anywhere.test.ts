@@ -240,8 +240,11 @@ describe(fromRolesAnywhere.name, () => {
           headers: { "x-amzn-ErrorType": "AccessDeniedException", "x-amzn-RequestId": "req-9" },
         }),
     );
-    const error = await fromRolesAnywhere(init({ fetch }))().catch((caught: unknown) => caught as Error);
-    expect(error.message).toContain("(HTTP 403, request id req-9): Untrusted certificate. Insufficient certificate. Check ");
+    const error = await fromRolesAnywhere(init({ fetch }))().then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    expect(error?.message).toContain("(HTTP 403, request id req-9): Untrusted certificate. Insufficient certificate. Check ");
     expect(error).toMatchObject({ serviceMessage: "Untrusted certificate. Insufficient certificate." });
   });
 
