@@ -78,14 +78,18 @@ export interface StsFailure {
   readonly stsMessage: string;
   /** `x-amzn-RequestId`, to quote to AWS support or find in CloudTrail. */
   readonly requestId: string | undefined;
+  /** The HTTP status of STS's answer; undefined for a network failure. */
   readonly httpStatusCode: number | undefined;
 }
 
 /** STS refused the AssumeRoleWithWebIdentity call, or could not be reached. */
 export class StsRequestError extends WorkloadIdentityError {
   declare readonly code: StsRequestErrorCode;
+  /** The STS error code as sent on the wire, e.g. `InvalidIdentityToken`; see {@link StsFailure.stsCode}. */
   readonly stsCode: string;
+  /** STS's request id, to quote to AWS support or find in CloudTrail; undefined when STS was not reached. */
   readonly requestId: string | undefined;
+  /** The HTTP status STS answered with; undefined when it was not reached. */
   readonly httpStatusCode: number | undefined;
   constructor(code: StsRequestErrorCode, failure: StsFailure, advice: string, cause?: unknown) {
     const requestId = failure.requestId === undefined ? "" : `, request id ${failure.requestId}`;
