@@ -18,41 +18,38 @@ interface Variant {
   readonly type: "module" | "commonjs";
 }
 
-const measureAround = (load: string, type: Variant["type"]) =>
-  type === "module"
-    ? `const t0 = performance.now(); ${load}; const ms = performance.now() - t0; ` +
-      "process.stdout.write(JSON.stringify({ ms, rssKiB: process.resourceUsage().maxRSS }));"
-    : `const t0 = performance.now(); ${load}; const ms = performance.now() - t0; ` +
-      "process.stdout.write(JSON.stringify({ ms, rssKiB: process.resourceUsage().maxRSS }));";
+// The same wrapper for ESM and CJS: `--input-type` decides how `load` (an await import or a require) runs.
+const measureAround = (load: string) =>
+  `const t0 = performance.now(); ${load}; const ms = performance.now() - t0; ` +
+  "process.stdout.write(JSON.stringify({ ms, rssKiB: process.resourceUsage().maxRSS }));";
 
 const variants: Variant[] = [
-  { name: "bare node", type: "module", code: measureAround("void 0", "module") },
+  { name: "bare node", type: "module", code: measureAround("void 0") },
   {
     name: "import @workload-identity/credentials",
     type: "module",
-    code: measureAround(`await import(${JSON.stringify(join(dist, "index.mjs"))})`, "module"),
+    code: measureAround(`await import(${JSON.stringify(join(dist, "index.mjs"))})`),
   },
-  { name: "import @aws-sdk/credential-providers", type: "module", code: measureAround(`await import("@aws-sdk/credential-providers")`, "module") },
+  { name: "import @aws-sdk/credential-providers", type: "module", code: measureAround(`await import("@aws-sdk/credential-providers")`) },
   {
     name: "require @workload-identity/credentials",
     type: "commonjs",
-    code: measureAround(`require(${JSON.stringify(join(dist, "index.cjs"))})`, "commonjs"),
+    code: measureAround(`require(${JSON.stringify(join(dist, "index.cjs"))})`),
   },
-  { name: "require @aws-sdk/credential-providers", type: "commonjs", code: measureAround(`require("@aws-sdk/credential-providers")`, "commonjs") },
+  { name: "require @aws-sdk/credential-providers", type: "commonjs", code: measureAround(`require("@aws-sdk/credential-providers")`) },
   {
     name: "import + fromEnvironmentAware() (IRSA env)",
     type: "module",
     code: measureAround(
       `const m = await import(${JSON.stringify(join(dist, "index.mjs"))}); m.fromEnvironmentAware()`,
-      "module",
     ),
   },
   {
     name: "import + fromNodeProviderChain()",
     type: "module",
-    code: measureAround(`const m = await import("@aws-sdk/credential-providers"); m.fromNodeProviderChain()`, "module"),
+    code: measureAround(`const m = await import("@aws-sdk/credential-providers"); m.fromNodeProviderChain()`),
   },
-  { name: "import @aws-sdk/client-sts", type: "module", code: measureAround(`await import("@aws-sdk/client-sts")`, "module") },
+  { name: "import @aws-sdk/client-sts", type: "module", code: measureAround(`await import("@aws-sdk/client-sts")`) },
 ];
 
 function runOnce(variant: Variant, env: NodeJS.ProcessEnv): { ms: number; rssKiB: number } {
