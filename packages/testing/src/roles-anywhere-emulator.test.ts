@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate } from "node:crypto";
+import { createHash, createPrivateKey, sign, X509Certificate } from "node:crypto";
 import { signCreateSessionRequest } from "@workload-identity/roles-anywhere";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestPki, type TestLeaf, type TestPki } from "./pki.js";
@@ -133,6 +133,44 @@ describe(startRolesAnywhereEmulator.name, () => {
     await expectDenied(await call({ body: { ...body, profileArn: `${PROFILE}x` } }), "AccessDeniedException", 403, /profile/);
     await expectDenied(await call({ body: { ...body, roleArn: `${ROLE}x` } }), "AccessDeniedException", 403, /role/);
     await expectDenied(await call({ body: { ...body, durationSeconds: 100 } }), "ValidationException", 400, /durationSeconds/);
+  });
+
+  it("accepts the request form of AWS's signing helper: the ARNs as query parameters, only the duration in the body", async () => {
+    // Signed here by hand, as aws_signing_helper signs: its SDK client puts the ARNs in the query string.
+    const direct = await pki.issueLeaf({ signedBy: "root", notBefore: new Date(NOW - 1000) }); // no chain needed
+    const encode = (pairs: string[][]) => pairs.map(([name, value]) => `${name}=${encodeURIComponent(value ?? "")}`).join("&");
+    const signedQuery = encode([["profileArn", PROFILE], ["roleArn", ROLE], ["trustAnchorArn", ANCHOR]]);
+    const body = '{"durationSeconds":900}';
+    const amzDate = "20261123T120000Z";
+    const scope = "20261123/eu-west-1/rolesanywhere/aws4_request";
+    const x509 = direct.certificateDer.toString("base64");
+    const host = new URL(emulator.endpoint).host;
+    const hex = (text: string) => createHash("sha256").update(text).digest("hex");
+    const signedHeaders = "content-type;host;x-amz-date;x-amz-x509";
+    const canonicalRequest = [
+      "POST", "/sessions", signedQuery,
+      `content-type:application/json\nhost:${host}\nx-amz-date:${amzDate}\nx-amz-x509:${x509}\n`,
+      signedHeaders, hex(body),
+    ].join("\n");
+    const stringToSign = `AWS4-X509-ECDSA-SHA256\n${amzDate}\n${scope}\n${hex(canonicalRequest)}`;
+    const signature = sign("sha256", Buffer.from(stringToSign), createPrivateKey(direct.privateKeyPem)).toString("hex");
+    const send = (query: string) =>
+      fetch(new URL(`/sessions?${query}`, emulator.endpoint), {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-amz-date": amzDate,
+          "x-amz-x509": x509,
+          authorization: `AWS4-X509-ECDSA-SHA256 Credential=${direct.serialNumberDecimal}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+        },
+        body,
+      });
+
+    expect((await send(signedQuery)).status).toBe(201);
+    expect(emulator.calls.at(-1)).toMatchObject({ profileArn: PROFILE, roleArn: ROLE, trustAnchorArn: ANCHOR, durationSeconds: 900 });
+    // The query string is part of what is signed.
+    const otherRole = encode([["profileArn", PROFILE], ["roleArn", `${ROLE}2`], ["trustAnchorArn", ANCHOR]]);
+    await expectDenied(await send(otherRole), "AccessDeniedException", 403, /Signature validation failed/);
   });
 
   it("records each call without secrets, and serves injected faults in order", async () => {

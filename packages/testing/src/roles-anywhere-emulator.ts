@@ -195,7 +195,12 @@ export async function startRolesAnywhereEmulator(options: RolesAnywhereEmulatorO
     } catch {
       return invalid("The request body is not JSON.");
     }
-    const { trustAnchorArn, profileArn, roleArn, durationSeconds, roleSessionName } = input;
+    // The ARNs may come as query parameters instead (AWS's signing helper sends them so) or in the body.
+    const params = new URL(request.url ?? "/", "http://127.0.0.1").searchParams;
+    const [trustAnchorArn, profileArn, roleArn] = (["trustAnchorArn", "profileArn", "roleArn"] as const).map(
+      (name) => input[name] ?? params.get(name) ?? undefined,
+    );
+    const { durationSeconds, roleSessionName } = input;
     Object.assign(record, {
       trustAnchorArn: stringOrUndefined(trustAnchorArn),
       profileArn: stringOrUndefined(profileArn),
