@@ -1,3 +1,5 @@
+import { readlink, symlink, unlink } from "node:fs/promises";
+import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { RefreshEvent } from "@workload-identity/refresh";
 import {
@@ -125,6 +127,17 @@ describe(`${fromTokenFile.name} against the emulators`, () => {
     expect(first).toEqual(expect.any(String));
     expect(second).toEqual(expect.any(String));
     expect(second).not.toBe(first);
+  });
+
+  it("rides out the moment a kubelet swap leaves the token path dangling, reading the real file system", async () => {
+    const dataLink = join(projected.dir, "..data");
+    const version = await readlink(dataLink);
+    await unlink(dataLink); // token -> ..data/token now leads nowhere, as between a swap's steps
+    const sleep = vi.fn(async () => {
+      await symlink(version, dataLink).catch(() => undefined);
+    });
+    await expect(fromTokenFile({ sleep })()).resolves.toMatchObject({ accountId: "111122223333" });
+    expect(sleep).toHaveBeenCalledTimes(1);
   });
 
   it("fails early on an expired projected token, without calling STS", async () => {
