@@ -125,6 +125,14 @@ describe(startStsEmulator.name, () => {
     }
   });
 
+  it("holds the next answer back when told to delay, then answers normally", async () => {
+    const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" });
+    sts.injectFault({ kind: "delay", ms: 40 });
+    const started = performance.now();
+    await expect(assume(token)).resolves.toMatchObject({ Credentials: expect.any(Object) });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(39);
+  });
+
   it("validates the session name as STS does", async () => {
     const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" });
     await expect(assume(token, "has space")).rejects.toMatchObject({ name: "ValidationError" });
