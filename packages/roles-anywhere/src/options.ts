@@ -92,8 +92,9 @@ export interface ResolvedRolesAnywhereOptions {
 
 /** The environment variable that overrides the Roles Anywhere endpoint, as in every AWS SDK. Read at call time. */
 export const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL_ROLESANYWHERE";
-/** Bounds of CreateSession's `durationSeconds`. */
+/** The least `durationSeconds` CreateSession accepts: 15 minutes. */
 export const MIN_DURATION_SECONDS = 900;
+/** The most `durationSeconds` CreateSession accepts: 12 hours. */
 export const MAX_DURATION_SECONDS = 43_200;
 /** The session duration requested when none is given (as AWS's signing helper does). */
 export const DEFAULT_DURATION_SECONDS = 3600;

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { DEFAULT_DURATION_SECONDS } from "../options.js";
 import { CliUsageError } from "./errors.js";
 
 /** What both commands need to call CreateSession. Flag names follow AWS's `aws_signing_helper`. */
@@ -46,8 +47,6 @@ export type CliCommand =
 
 /** The port AWS's helper listens on by default. */
 export const DEFAULT_PORT = 9911;
-/** The session duration AWS's helper asks for by default, in seconds. */
-export const DEFAULT_SESSION_DURATION_SECONDS = 3600;
 
 const signingOptions = {
   certificate: { type: "string" },
@@ -123,7 +122,7 @@ function parseSigning(command: string, values: Record<string, string | boolean |
     profileArn: optionalString(values, "profile-arn") as string,
     roleArn: optionalString(values, "role-arn") as string,
     region: optionalString(values, "region"),
-    sessionDurationSeconds: parseInteger(values, "session-duration", DEFAULT_SESSION_DURATION_SECONDS, 1, Infinity),
+    sessionDurationSeconds: parseInteger(values, "session-duration", DEFAULT_DURATION_SECONDS, 1, Infinity),
     endpoint: optionalString(values, "endpoint"),
     roleSessionName: optionalString(values, "role-session-name"),
   };

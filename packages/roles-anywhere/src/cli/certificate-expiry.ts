@@ -1,3 +1,4 @@
+import { CERTIFICATE_EXPIRY_WARNING_MS } from "../from-roles-anywhere.js";
 import { describeError, type JsonLogger } from "./log.js";
 
 /** What the expiry check needs to know about the certificate (the shape of `inspectCertificate`'s result). */
@@ -7,8 +8,6 @@ export interface CertificateDates {
   readonly validTo: Date;
 }
 
-/** Warn when the certificate expires within this many milliseconds. */
-export const EXPIRY_WARNING_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Options of {@link checkCertificateExpiry}. */
 export interface CertificateExpiryOptions {
@@ -39,7 +38,7 @@ export async function checkCertificateExpiry(options: CertificateExpiryOptions):
   };
   if (remainingMs <= 0) {
     log.error("the certificate has expired: renew it", fields);
-  } else if (remainingMs <= EXPIRY_WARNING_MS) {
+  } else if (remainingMs <= CERTIFICATE_EXPIRY_WARNING_MS) {
     log.warn("the certificate expires within a week: renew it", {
       ...fields,
       remainingHours: Math.floor(remainingMs / 3_600_000),
