@@ -78,18 +78,18 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
   const handlerDeadline = new AbortController();
   const visibility = createVisibility({ queueUrl: config.queueUrl, sqs, logger, metrics });
   const heartbeatMs = (config.visibilityTimeoutSeconds * 1000) / 3;
-  /** Received and not yet deleted or returned, by receipt handle (unique per delivery). */
-  const inFlight = new Map<string, Message>();
+  /** Received and not yet deleted or returned. sqs-consumer hands the same objects to every event. */
+  const inFlight = new Set<Message>();
   /** Message ids a DeleteMessageBatch answered as failed: handled, but SQS will deliver them again. */
   const notDeleted = new Set<string>();
   let stopResult: Promise<StopResult> | undefined;
 
   const track = (message: Message): void => {
-    inFlight.set(message.ReceiptHandle ?? "", message);
+    inFlight.add(message);
     metrics.inFlight = inFlight.size;
   };
   const untrack = (message: Message): boolean => {
-    const removed = inFlight.delete(message.ReceiptHandle ?? "");
+    const removed = inFlight.delete(message);
     metrics.inFlight = inFlight.size;
     return removed;
   };
@@ -267,7 +267,7 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
           // to VISIBILITY_TIMEOUT.
           handlerDeadline.abort();
           for (const consumer of consumers) consumer.abortController.abort();
-          abandoned = [...inFlight.values()];
+          abandoned = [...inFlight];
           returned = await visibility.change(
             abandoned,
             0,

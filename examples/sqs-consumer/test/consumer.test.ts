@@ -77,6 +77,21 @@ describe(startConsumerApp.name, () => {
     expect(await remaining(client, queueUrl)).toBe(0);
   });
 
+  it("does not count a message as deleted when DeleteMessageBatch reports its entry as failed", async () => {
+    const queueUrl = await newQueue();
+    const client = producer(world.sqs.endpoint);
+    const { app, logs } = await start({ queueUrl, handler: async () => undefined });
+    // As for an expired receipt handle: SQS answers the call and refuses the entry.
+    world.sqs.failDeleteMessageBatchEntries(1);
+    await sendAll(client, queueUrl, ["refused"]);
+    await vi.waitFor(() => expect(app.metrics.queueCallErrors).toBe(1), { timeout: 10_000, interval: 20 });
+    expect(app.metrics.snapshot()).toMatchObject({ received: 1, deleted: 0, inFlight: 0 });
+    expect(logs.find((l) => l.msg.startsWith("could not delete"))).toMatchObject({
+      level: "warn",
+      failed: [{ messageId: expect.any(String), code: expect.any(String) }],
+    });
+  });
+
   it("extends the visibility of a slow handler's message so it is not delivered twice", async () => {
     const queueUrl = await newQueue();
     let deliveries = 0;

@@ -1,4 +1,5 @@
 import {
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -58,6 +59,25 @@ describe(startSqsServer.name, () => {
     const sqs = client(server, "AKIDEXAMPLE1");
     const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
     expect(received.Messages).toHaveLength(10);
+  });
+
+  it("can make DeleteMessageBatch refuse every entry, as SQS does for an invalid receipt handle", async () => {
+    const queueUrl = await server.createQueue("refused-deletes");
+    await server.sendMessages(queueUrl, ["a", "b"]);
+    const sqs = client(server, "AKIDEXAMPLE1");
+    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+    const entries = (received.Messages ?? []).map((m, i) => ({ Id: `m${i}`, ReceiptHandle: m.ReceiptHandle }));
+    expect(entries).toHaveLength(2);
+    server.failDeleteMessageBatchEntries();
+    const refused = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+    expect(refused.Successful).toEqual([]);
+    expect(refused.Failed?.map((f) => [f.Id, f.Code, f.SenderFault])).toEqual([
+      ["m0", "ReceiptHandleIsInvalid", true],
+      ["m1", "ReceiptHandleIsInvalid", true],
+    ]);
+    // Only the next answer was changed.
+    const next = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+    expect(next.Failed).toEqual([]);
   });
 
   it("keeps queues and messages across stop and restart, refusing connections in between", async () => {

@@ -47,6 +47,14 @@ export interface SqsServer {
   readonly signedCalls: readonly SignedSqsCall[];
   /** Forgets the recorded calls. */
   clearSignedCalls(): void;
+  /**
+   * Makes the next `times` DeleteMessageBatch answers report every entry as failed with `ReceiptHandleIsInvalid`, as
+   * SQS does for a receipt handle that is no longer valid (fauxqs itself accepts any handle). The server still
+   * deletes the messages; only the answer changes, which is what a client's error handling sees.
+   *
+   * @param times - how many answers to change @defaultValue 1
+   */
+  failDeleteMessageBatchEntries(times?: number): void;
   /** Closes the listener and drops every open connection (an outage); queues and messages are kept. */
   stop(): Promise<void>;
   /** Listens again on the same port after {@link SqsServer.stop}. */
@@ -104,6 +112,31 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Sq
     }
     done();
   });
+  let deleteBatchFailures = 0;
+  app.addHook(
+    "onSend",
+    (
+      request: { headers: IncomingHttpHeaders },
+      reply: { statusCode: number },
+      payload: unknown,
+      done: (error: null, payload: unknown) => void,
+    ) => {
+      const isDeleteBatch = request.headers["x-amz-target"] === "AmazonSQS.DeleteMessageBatch";
+      if (deleteBatchFailures === 0 || !isDeleteBatch || reply.statusCode !== 200 || typeof payload !== "string") {
+        done(null, payload);
+        return;
+      }
+      deleteBatchFailures -= 1;
+      const body = JSON.parse(payload) as { Successful?: { Id: string }[]; Failed?: unknown[] };
+      const refused = (body.Successful ?? []).map(({ Id }) => ({
+        Id,
+        SenderFault: true,
+        Code: "ReceiptHandleIsInvalid",
+        Message: "The receipt handle is not valid for this message.",
+      }));
+      done(null, JSON.stringify({ Successful: [], Failed: [...(body.Failed ?? []), ...refused] }));
+    },
+  );
   await app.ready();
 
   let server: Server | undefined;
@@ -144,6 +177,9 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Sq
     },
     clearSignedCalls() {
       signedCalls.length = 0;
+    },
+    failDeleteMessageBatchEntries(times = 1) {
+      deleteBatchFailures += times;
     },
     async createQueue(name, attributes) {
       const body = await call(endpoint, "CreateQueue", {
