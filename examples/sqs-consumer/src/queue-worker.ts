@@ -137,6 +137,8 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
               "message handler failed; the message goes back to the queue",
             );
             held.delete(message);
+            // At the shutdown timeout, stop() returns every unfinished message at once.
+            if (handlerDeadline.signal.aborted) return undefined;
             await heartbeat.settled();
             await visibility.change(
               [message],

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
@@ -9,6 +9,7 @@ import { loadConfig, parseAddress } from "../src/config.js";
 
 const DEPLOY = fileURLToPath(new URL("../deploy/", import.meta.url));
 const DOCKERFILE = fileURLToPath(new URL("../Dockerfile", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 type Doc = Record<string, any>;
 
@@ -203,6 +204,29 @@ describe("Dockerfile", () => {
     expect(last("USER")).toBe("USER 65534:65534");
     expect(last("ENTRYPOINT")).toBe('ENTRYPOINT ["/usr/bin/tini", "--"]');
     expect(last("CMD")).toBe('CMD ["node", "dist/main.mjs"]');
+  });
+
+  it("copies only paths that exist in the build context (the repository root) and that .dockerignore keeps", () => {
+    const ignored = readFileSync(fileURLToPath(new URL("../.dockerignore", import.meta.url)), "utf8")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "" && !line.startsWith("#"));
+    const sources = instructions
+      .filter((line) => line.startsWith("COPY ") && !line.includes("--from="))
+      .flatMap((line) => line.split(/\s+/).slice(1, -1));
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) {
+      expect(existsSync(`${REPO_ROOT}${source}`), source).toBe(true);
+      expect(ignored, source).not.toContain(source.replace(/\/$/, ""));
+    }
+    // What the runtime stage runs is what the example's build writes: tsdown, entry src/main.ts, `.mjs` for ESM.
+    const tsdown = readFileSync(fileURLToPath(new URL("../tsdown.config.ts", import.meta.url)), "utf8");
+    expect(tsdown).toMatch(/entry: \["src\/main\.ts"\]/);
+    expect(tsdown).toMatch(/format: \["esm"\]/);
+    expect(tsdown).toMatch(/fixedExtension: true/);
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8")) as Doc;
+    expect(pkg.scripts.build).toBe("tsdown");
+    expect(pkg.files).toEqual(expect.arrayContaining(["dist", "build-info.json"]));
   });
 
   it("exposes the default probe port and pins its base image and tools", () => {

@@ -1,3 +1,4 @@
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ConsumerProcess, spawnConsumer } from "./support/child.js";
 import { type PodWorld, startPodWorld } from "./support/emulators.js";
@@ -67,6 +68,34 @@ describe("main (the consumer process)", () => {
     expect(await remaining(client, queueUrl)).toBe(0);
     // The pod's credentials: web identity, chosen from the environment and logged once.
     expect(consumer.lines.filter((l) => /using web-identity/.test(l.msg))).toHaveLength(1);
+  });
+
+  it("on SIGTERM with a handler outliving SHUTDOWN_TIMEOUT_MS, deletes nothing unfinished, returns it to the queue and exits 1", async () => {
+    const queueUrl = await world.sqs.createQueue("main-shutdown-timeout");
+    consumer = spawnConsumer(appEnv(queueUrl, { SHUTDOWN_TIMEOUT_MS: "200", VISIBILITY_TIMEOUT: "30" }));
+    const listening = await consumer.waitForLine((l) => l.msg === "probe server listening");
+    await consumer.waitForLine((l) => l.msg === "receiving messages");
+    const client = producer(world.sqs.endpoint);
+    await sendAll(client, queueUrl, [JSON.stringify({ order: 1, workMs: 60_000 })]);
+    await vi.waitFor(
+      async () =>
+        expect(await (await fetch(`http://${String(listening.address)}/metrics`)).text()).toMatch(
+          /^sqs_consumer_messages_in_flight 1$/m,
+        ),
+      { timeout: 15_000, interval: 25 },
+    );
+    consumer.child.kill("SIGTERM");
+    await expect(consumer.exited).resolves.toEqual({ code: 1, signal: null });
+    expect(consumer.lines.at(-1)).toMatchObject({
+      level: "error",
+      msg: expect.stringMatching(/^shutdown timeout reached/),
+      abandoned: 1,
+      returned: 1,
+      deleted: 0,
+    });
+    // Visible again at once (not after the 30 s visibility timeout).
+    const output = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 2 }));
+    expect(output.Messages?.map((m) => JSON.parse(m.Body ?? "{}").order)).toEqual([1]);
   });
 
   it.each(["SIGINT", "SIGQUIT"] as const)("stops on %s when idle, at once, with exit code 0", async (signal) => {
