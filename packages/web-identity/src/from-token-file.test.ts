@@ -150,6 +150,15 @@ describe(fromTokenFile.name, () => {
       expect(readFile).toHaveBeenCalledTimes(4);
     });
 
+    it("refuses a token pasted where the path belongs, without echoing it or reading anything", async () => {
+      const token = mintToken();
+      const readFile = files(token);
+      const error = await base({ readFile, webIdentityTokenFile: token })().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "WEB_IDENTITY_INVALID_CONFIGURATION", tryNextLink: false });
+      expect(String(error)).not.toContain(token.split(".")[1]);
+      expect(readFile).not.toHaveBeenCalled();
+    });
+
     it("says what to do on a permission error, without retrying", async () => {
       const readFile = files(() => Promise.reject(Object.assign(new Error("denied"), { code: "EACCES" })));
       await expect(base({ readFile })()).rejects.toMatchObject({ code: "WEB_IDENTITY_TOKEN_FILE_UNREADABLE", message: expect.stringContaining("fsGroup") });

@@ -8,6 +8,9 @@ import { defaultTokenFileReader, readTokenFile } from "./read-token-file.js";
 import { defaultSessionName, SESSION_NAME_PATTERN } from "./session-name.js";
 import { assertTokenCurrent, decodeWebIdentityToken } from "./token.js";
 
+/** Three base64url segments and no path separator: a JWT, never a file name a kubelet would project. */
+const LOOKS_LIKE_A_JWT = /^[\w-]{8,}\.[\w-]{8,}\.[\w-]*$/;
+
 /** Options of {@link fromTokenFile}. Each one beats its environment variable. */
 export interface FromTokenFileInit {
   /**
@@ -122,6 +125,13 @@ export function fromTokenFile(init: FromTokenFileInit = {}): AwsCredentialIdenti
       );
     }
 
+    if (LOOKS_LIKE_A_JWT.test(tokenFile)) {
+      // The token itself pasted where its path belongs: say so without echoing it anywhere.
+      throw new WebIdentityConfigurationError(
+        "WEB_IDENTITY_INVALID_CONFIGURATION",
+        `${ENV_TOKEN_FILE} (or webIdentityTokenFile) holds what looks like a token, not a path. Set it to the path of the token file, e.g. /var/run/secrets/eks.amazonaws.com/serviceaccount/token.`,
+      );
+    }
     const token = await readTokenFile(tokenFile, reader);
     const claims = decodeWebIdentityToken(token, tokenFile);
     assertTokenCurrent(claims, now(), tokenFile);
