@@ -33,4 +33,32 @@ describe(Metrics.name, () => {
     ready = false;
     expect(metrics.render()).toMatch(/^sqs_consumer_ready 0$/m);
   });
+
+  it("gives every sample a HELP and a TYPE line, and counters names ending in _total", () => {
+    const lines = new Metrics({ name: "c", version: "1", gitCommit: "x" }, () => true).render().trimEnd().split("\n");
+    const families = new Map<string, { help?: string; type?: string; samples: number }>();
+    const family = (name: string) => families.get(name) ?? families.set(name, { samples: 0 }).get(name)!;
+    for (const line of lines) {
+      const comment = /^# (HELP|TYPE) (\w+) (.+)$/.exec(line);
+      if (comment !== null) {
+        const [, kind, name = "", text = ""] = comment;
+        const entry = family(name);
+        // HELP and TYPE come before the family's samples.
+        expect(entry.samples, line).toBe(0);
+        if (kind === "HELP") entry.help = text;
+        else entry.type = text;
+        continue;
+      }
+      const sample = /^(\w+)(\{[^}]*\})? (\S+)$/.exec(line);
+      expect(sample, line).not.toBeNull();
+      expect(Number.isFinite(Number(sample?.[3])), line).toBe(true);
+      family(sample?.[1] ?? "").samples += 1;
+    }
+    for (const [name, entry] of families) {
+      expect(entry.help, name).toEqual(expect.any(String));
+      expect(["counter", "gauge"], name).toContain(entry.type);
+      expect(entry.samples, name).toBe(1);
+      expect(name.endsWith("_total"), name).toBe(entry.type === "counter");
+    }
+  });
 });

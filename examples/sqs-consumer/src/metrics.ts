@@ -44,7 +44,12 @@ export class Metrics {
     metric("sqs_consumer_messages_received_total", "counter", "Messages received from SQS.", this.received);
     metric("sqs_consumer_messages_deleted_total", "counter", "Messages handled and deleted.", this.deleted);
     metric("sqs_consumer_messages_failed_total", "counter", "Messages whose handler failed.", this.failed);
-    metric("sqs_consumer_messages_in_flight", "gauge", "Messages being handled.", this.inFlight);
+    metric(
+      "sqs_consumer_messages_in_flight",
+      "gauge",
+      "Messages received and not yet deleted or returned to the queue.",
+      this.inFlight,
+    );
     metric("sqs_consumer_poll_errors_total", "counter", "ReceiveMessage calls that failed.", this.pollErrors);
     metric(
       "sqs_consumer_queue_call_errors_total",

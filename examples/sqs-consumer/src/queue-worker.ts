@@ -64,8 +64,11 @@ export interface QueueWorker {
 }
 
 const DELETE_FAILED = "SQS delete message failed";
-/** How long the shutdown waits for SQS to take abandoned messages back before it gives up on them. */
-const RETURN_ON_TIMEOUT_MS = 3_000;
+/**
+ * How long the stop waits, after the shutdown timeout, for SQS to take the unfinished messages back. A pod's
+ * `terminationGracePeriodSeconds` must cover `SHUTDOWN_TIMEOUT_MS` plus this.
+ */
+export const RETURN_ON_TIMEOUT_MS = 3_000;
 
 /**
  * Builds the receive loops on `sqs-consumer`: long polling, batches of up to ten handled concurrently,

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { loadConfig, parseAddress } from "../src/config.js";
+import { RETURN_ON_TIMEOUT_MS } from "../src/queue-worker.js";
 
 // What is checked here is what a bad edit would break at deploy time, not YAML style. (kubeconform, the schema
 // validator, is neither on npm nor in Debian, so schemas are not checked; hadolint likewise, see the README.)
@@ -66,9 +67,9 @@ describe("deploy/ manifests", () => {
       expect(deployment.spec.template.metadata.labels).toMatchObject(deployment.spec.selector.matchLabels);
     });
 
-    it("gives the consumer more grace than its shutdown timeout", () => {
+    it("gives the consumer more grace than its shutdown timeout plus the time to return unfinished messages", () => {
       const config = loadConfig(env);
-      expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(config.shutdownTimeoutMs);
+      expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(config.shutdownTimeoutMs + RETURN_ON_TIMEOUT_MS);
     });
 
     it("probes /livez and /readyz on the port of STATUS_PROBE_ADDR", () => {
