@@ -98,8 +98,9 @@ function parseCredentials(text: string, status: number, requestId: string | unde
   let document: unknown;
   try {
     document = JSON.parse(text);
-  } catch (error) {
-    throw invalid("the body is not JSON", error);
+  } catch {
+    // The SyntaxError is not kept as the cause: V8 quotes the text around the fault, which may be a secret key.
+    throw invalid("the body is not JSON");
   }
   const set = (document as { credentialSet?: unknown } | null)?.credentialSet;
   if (!Array.isArray(set) || set.length === 0) throw invalid("its credentialSet is missing or empty");

@@ -81,6 +81,13 @@ describe("secrets never leave the provider", () => {
     const malformed = harness({ fetch: answer({ accessKeyId: "ASIAPLANTED", secretAccessKey: PLANTED_SECRET, sessionToken: PLANTED_TOKEN, expiration: "never" }) });
     expect(await malformed.run()).toBeUndefined();
     expectNoSecret(malformed.seen, [PLANTED_SECRET, PLANTED_TOKEN]);
+
+    // Not JSON, the fault inside the secret: the parser's own message would quote the text around it.
+    const broken = harness({
+      fetch: vi.fn(async () => new Response(`{"credentialSet":[{"credentials":{"secretAccessKey":${PLANTED_SECRET}}}]}`, { status: 201 })),
+    });
+    expect(await broken.run()).toBeUndefined();
+    expectNoSecret(broken.seen, [PLANTED_SECRET.slice(0, 8)]);
   });
 
   it.each([
