@@ -1,6 +1,6 @@
 // The cost of our credentials in a hot SQS loop: the example consumer (sqs-consumer library, batches of ten,
 // DeleteMessageBatch) draining a pre-filled fauxqs queue, with `fromEnvironmentAware()` (IRSA web identity through the
-// local OIDC issuer + STS emulator, credentials living 4 s so they are refreshed during every round) against the same
+// local OIDC issuer + STS emulator, credentials living 3 s so they are refreshed during every round) against the same
 // consumer given static credentials. Same process, server and handler; rounds interleaved; medians.
 // Then the consumer's resident memory as its own process (as in a pod), idle and under load.
 import { execFileSync, spawn } from "node:child_process";

@@ -34,7 +34,8 @@ async function main(): Promise<void> {
     : await startWebIdentityWorld(CREDENTIAL_LIFETIME_SECONDS);
   let consumer: ConsumerProcess | undefined;
   try {
-    for (const line of world.description) note(line);
+    const width = Math.max(...world.description.map(([what]) => what.length));
+    for (const [what, where] of world.description) note(`${what.padEnd(width)}  ${where}`);
 
     step("Starting examples/sqs-consumer with only the pod's environment");
     const env = {
@@ -94,6 +95,9 @@ async function main(): Promise<void> {
     if (!calls.every((c) => c.sessionToken !== undefined)) problems.push("a call was signed without a session token");
     const last = running.lines.at(-1);
     if (last?.msg !== "stopped cleanly") problems.push(`the last log line is "${String(last?.msg)}", not "stopped cleanly"`);
+    else if (last.deleted !== 8 || last.inFlight !== 0) {
+      problems.push(`the consumer stopped with ${String(last.deleted)} messages deleted and ${String(last.inFlight)} in flight`);
+    }
 
     step("Result");
     note(`credential source: ${source.msg.replace(/^.*using /, "")}`);

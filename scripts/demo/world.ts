@@ -19,8 +19,8 @@ const PROFILE_ARN = "arn:aws:rolesanywhere:eu-west-1:111122223333:profile/6f1d2a
 
 /** What the demo runs against. */
 export interface DemoWorld {
-  /** One line per piece, for the narration. */
-  readonly description: string[];
+  /** One `[what, where]` per piece, for the narration. */
+  readonly description: readonly (readonly [string, string])[];
   readonly sqs: SqsServer;
   readonly queueUrl: string;
   /** Exactly the variables the pod gets: identity (from the webhook or the Secret/ConfigMap) and endpoints. */
@@ -48,10 +48,10 @@ export async function startWebIdentityWorld(credentialLifetimeSeconds: number): 
   const queueUrl = await sqs.createQueue("orders");
   return {
     description: [
-      `OIDC issuer (the cluster's service-account issuer)  ${issuer.issuer}`,
-      `STS emulator trusting it, credentials live ${credentialLifetimeSeconds} s   ${sts.endpoint}`,
-      `projected service-account token (kubelet layout)   ${tokens.tokenFile}`,
-      `SQS server (fauxqs), queue "orders"                ${sqs.endpoint}`,
+      ["OIDC issuer (the cluster's service-account issuer)", issuer.issuer],
+      [`STS emulator trusting it, credentials live ${credentialLifetimeSeconds} s`, sts.endpoint],
+      ["projected service-account token (kubelet layout)", tokens.tokenFile],
+      ['SQS server (fauxqs), queue "orders"', sqs.endpoint],
     ],
     sqs,
     queueUrl,
@@ -97,10 +97,10 @@ export async function startRolesAnywhereWorld(credentialLifetimeSeconds: number)
   const queueUrl = await sqs.createQueue("orders");
   return {
     description: [
-      `private CA registered as trust anchor               ${TRUST_ANCHOR_ARN}`,
-      `workload certificate + key (a kubernetes.io/tls Secret) ${secretDir}`,
-      `Roles Anywhere emulator, credentials live ${credentialLifetimeSeconds} s  ${ra.endpoint}`,
-      `SQS server (fauxqs), queue "orders"                 ${sqs.endpoint}`,
+      ["private CA registered as trust anchor", TRUST_ANCHOR_ARN],
+      ["workload certificate + key (a kubernetes.io/tls Secret)", secretDir],
+      [`Roles Anywhere emulator, credentials live ${credentialLifetimeSeconds} s`, ra.endpoint],
+      ['SQS server (fauxqs), queue "orders"', sqs.endpoint],
     ],
     sqs,
     queueUrl,
