@@ -33,7 +33,7 @@ export class CredentialsExpiredError extends WorkloadIdentityError {
   constructor(expiration: Date, cause: unknown) {
     super(
       "CREDENTIALS_EXPIRED",
-      `The cached credentials expired at ${expiration.toISOString()} and refreshing them failed: ${describe(cause)}. ` +
+      `The cached credentials expired at ${expiration.toISOString()} and refreshing them failed: ${withoutFinalStop(describe(cause))}. ` +
         "Fix the credential source (see the cause); callers get new credentials as soon as it answers.",
       { cause },
     );
@@ -59,6 +59,10 @@ export class SourceReturnedInvalidCredentialsError extends WorkloadIdentityError
       `The credential source returned invalid credentials: ${problem}.`,
     );
   }
+}
+
+function withoutFinalStop(text: string): string {
+  return text.endsWith(".") ? text.slice(0, -1) : text;
 }
 
 /** A short description of an error for messages: its name, code and message, never its other fields. */

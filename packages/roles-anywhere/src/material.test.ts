@@ -82,6 +82,15 @@ describe(loadCredentialMaterial.name, () => {
       });
     });
 
+    it("a key pasted without its PEM armour where a path belongs, never echoing it", async () => {
+      const bare = rsa.privateKeyPem.replace(/-----[A-Z ]+-----/g, "").replace(/\s/g, "");
+      const error = await loadCredentialMaterial({ certificate: rsa.certificatePem, privateKey: bare }, now).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: "ROLES_ANYWHERE_FILE_UNREADABLE", tryNextLink: false });
+      expect(String(error)).not.toContain(bare.slice(0, 32));
+    });
+
     it("a certificate file without a certificate, naming it", async () => {
       const path = await file("garbage.crt", "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n");
       await expect(loadCredentialMaterial({ certificate: path, privateKey: rsa.privateKeyPem }, now)).rejects.toMatchObject({

@@ -61,10 +61,21 @@ export interface ReadInput {
   readonly bytes: Buffer;
 }
 
+/** Long base64 opening with "M" (a DER SEQUENCE, as every key and certificate is): content, never a file name. */
+const LOOKS_LIKE_BASE64 = /^M[A-Za-z0-9+/=\r\n]{63,}$/;
+
 /** Reads a path, or wraps inline PEM text / bytes. A string is inline content when it holds a PEM header. */
 export async function readInput(input: MaterialInput, what: string): Promise<ReadInput> {
   if (typeof input !== "string") return { name: `the inline ${what}`, bytes: Buffer.from(input) };
   if (input.includes("-----BEGIN ")) return { name: `the inline ${what}`, bytes: Buffer.from(input, "utf8") };
+  if (LOOKS_LIKE_BASE64.test(input)) {
+    // Key material without its PEM armour, pasted where a path belongs: refuse it without echoing it.
+    throw new CertificateMaterialError(
+      "ROLES_ANYWHERE_FILE_UNREADABLE",
+      `The ${what} is neither a path nor PEM: it looks like bare base64 content. Give a file path, or the PEM text ` +
+        "with its -----BEGIN and -----END lines.",
+    );
+  }
   try {
     return { name: input, bytes: await readFile(input) };
   } catch (error) {
