@@ -1,10 +1,4 @@
 import { defineConfig } from "tsdown";
+import { libraryBuild } from "../../tsdown.base.js";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: true,
-  fixedExtension: true,
-  platform: "node",
-  target: "node20",
-});
+export default defineConfig({ ...libraryBuild, entry: ["src/index.ts"] });

@@ -1,11 +1,5 @@
 import { defineConfig } from "tsdown";
+import { libraryBuild } from "../../tsdown.base.js";
 
-export default defineConfig({
-  // The CLI (bin `roles-anywhere`) is a second entry; both share the library chunk.
-  entry: { index: "src/index.ts", cli: "src/cli/main.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  fixedExtension: true,
-  platform: "node",
-  target: "node20",
-});
+// The CLI (bin `roles-anywhere`) is a second entry; both share the library chunk.
+export default defineConfig({ ...libraryBuild, entry: { index: "src/index.ts", cli: "src/cli/main.ts" } });
