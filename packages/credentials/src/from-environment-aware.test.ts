@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { type PodIdentityAgent, type SignedCallRecorder, startPodIdentityAgent, startSignedCallRecorder } from "../test/servers.js";
 import { isolateEnvironment } from "../test/env.js";
 import { fromEnvironmentAware } from "./from-environment-aware.js";
-import { clearSharedCredentialCache } from "./shared-cache.js";
+import { clearSharedCredentialCache, MAX_SHARED_CONFIGURATIONS } from "./shared-cache.js";
 
 let dir: string;
 let recorder: SignedCallRecorder;
@@ -186,6 +186,21 @@ describe(fromEnvironmentAware.name, () => {
       const copy = (await import("./from-environment-aware.js?copy" as string)) as typeof import("./from-environment-aware.js");
       expect(copy.fromEnvironmentAware).not.toBe(fromEnvironmentAware);
       expect(copy.fromEnvironmentAware()).toBe(first);
+    });
+
+    it("remembers a bounded number of configurations, the least recently used forgotten first", async () => {
+      vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIASHARED0000000001");
+      vi.stubEnv("AWS_SECRET_ACCESS_KEY", "static-secret");
+      const inlineLogger = () => ({ debug: () => {}, info: () => {}, warn: () => {}, error: () => {} });
+      const kept = fromEnvironmentAware();
+      const oldest = inlineLogger();
+      const forgotten = fromEnvironmentAware({ logger: oldest });
+      for (let i = 0; i < MAX_SHARED_CONFIGURATIONS - 1; i += 1) {
+        fromEnvironmentAware({ logger: inlineLogger() }); // a new configuration each time
+        expect(fromEnvironmentAware()).toBe(kept); // used again, so never the least recent
+      }
+      expect(fromEnvironmentAware({ logger: oldest })).not.toBe(forgotten);
+      await expect(forgotten()).resolves.toMatchObject({ accessKeyId: "AKIASHARED0000000001" });
     });
 
     it("logs the choice once per configuration, however many clients", () => {

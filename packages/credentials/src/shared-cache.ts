@@ -77,13 +77,29 @@ export function configurationKey(configuration: unknown): string {
   return createHash("sha256").update(JSON.stringify(canonical(configuration))).digest("hex");
 }
 
+/**
+ * How many configurations are remembered. An app that builds a client per request with an inline logger makes a new
+ * configuration each time; forgetting the least recently used ones bounds the memory. A forgotten provider keeps
+ * working for whoever holds it: only its sharing with later calls ends.
+ */
+export const MAX_SHARED_CONFIGURATIONS = 64;
+
 /** Returns the entry for `key`, creating it with `create` on first use. */
 export function sharedEntry(key: string, create: () => SharedEntry): { entry: SharedEntry; created: boolean } {
   const { entries } = store();
   const existing = entries.get(key);
-  if (existing !== undefined) return { entry: existing, created: false };
+  if (existing !== undefined) {
+    // Map order is insertion order: move the entry to the end, so the oldest key is the least recently used.
+    entries.delete(key);
+    entries.set(key, existing);
+    return { entry: existing, created: false };
+  }
   const entry = create();
   entries.set(key, entry);
+  if (entries.size > MAX_SHARED_CONFIGURATIONS) {
+    const oldest = entries.keys().next();
+    if (oldest.done !== true) entries.delete(oldest.value);
+  }
   return { entry, created: true };
 }
 
