@@ -94,6 +94,13 @@ describe(fromEnvironmentAware.name, () => {
       }
     });
 
+    it("fails an explicit webIdentity option that lacks the token file or role without letting a chain move on", async () => {
+      const error = await fromEnvironmentAware({ webIdentity: {} })().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "HALF_CONFIGURED_WEB_IDENTITY", tryNextLink: false });
+      expect(String(error)).toContain("AWS_WEB_IDENTITY_TOKEN_FILE");
+      expect(String(error)).toContain("AWS_ROLE_ARN");
+    });
+
     it("logs the half configuration once, as an error, however many clients", () => {
       vi.stubEnv("AWS_ROLES_ANYWHERE_CERTIFICATE", "/c.pem");
       const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };

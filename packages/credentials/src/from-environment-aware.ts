@@ -3,8 +3,8 @@ import type { AwsCredentialIdentityProvider, Logger } from "@aws-sdk/types";
 import { type RefreshOptions, withRefresh } from "@workload-identity/refresh";
 import type { FromRolesAnywhereInit } from "@workload-identity/roles-anywhere";
 import type { FromTokenFileInit } from "@workload-identity/web-identity";
-import type { Environment } from "./env.js";
-import { describeCause, NoCredentialSourceError, PassphraseFileError } from "./errors.js";
+import { ENV_ROLE_ARN, ENV_WEB_IDENTITY_TOKEN_FILE, type Environment } from "./env.js";
+import { describeCause, HalfConfiguredError, NoCredentialSourceError, PassphraseFileError } from "./errors.js";
 import { lazyProvider } from "./lazy-provider.js";
 import { redact, secretValues } from "./redact.js";
 import { type PodIdentityOptions, podIdentitySource, validatePodIdentityOptions } from "./pod-identity.js";
@@ -102,6 +102,7 @@ function createEntry(init: FromEnvironmentAwareInit, env: Environment): SharedEn
         decision.explicit === "web-identity"
           ? lazyProvider(async () => {
               const options = init.webIdentity as FromTokenFileInit;
+              assertExplicitWebIdentityComplete(options, process.env);
               const { fromTokenFile } = await import("@workload-identity/web-identity");
               return fromTokenFile({ ...withLogger(options, logger), refresh: tapped(options.refresh ?? init.refresh) });
             })
@@ -141,6 +142,18 @@ function createEntry(init: FromEnvironmentAwareInit, env: Environment): SharedEn
     }
   }
   return { provider, decision, state };
+}
+
+/**
+ * The `webIdentity` option asks for web identity whatever else is configured, so what it lacks is an error that stops
+ * a chain (`fromTokenFile`'s "not configured" would let an outer chain move on to other credentials).
+ */
+function assertExplicitWebIdentityComplete(options: FromTokenFileInit, env: Environment): void {
+  const missing = [
+    options.webIdentityTokenFile ?? env[ENV_WEB_IDENTITY_TOKEN_FILE] ? undefined : `${ENV_WEB_IDENTITY_TOKEN_FILE} (or webIdentity.webIdentityTokenFile)`,
+    options.roleArn ?? env[ENV_ROLE_ARN] ? undefined : `${ENV_ROLE_ARN} (or webIdentity.roleArn)`,
+  ].filter((name): name is string => name !== undefined);
+  if (missing.length > 0) throw new HalfConfiguredError("web-identity", ["the webIdentity option"], missing);
 }
 
 /** Builds `fromRolesAnywhere` options from the environment, reading the passphrase file if one is named. */
