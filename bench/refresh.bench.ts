@@ -1,20 +1,10 @@
 // withRefresh against the SDK's memoize over the same source, and a bare `async () => cached` (the floor).
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { memoize } from "@smithy/property-provider";
 import { withRefresh } from "@workload-identity/refresh";
 import { printRates, timeContenders } from "./lib/hot-path.js";
+import { sdkMemoize } from "./lib/sdk-memoize.js";
 
 const HOUR_MS = 3_600_000;
-const SDK_REFRESH_WINDOW_MS = 5 * 60_000;
-
-/** The SDK's own memoization of a credential source, as its providers use it. */
-function sdkMemoize(source: AwsCredentialIdentityProvider, now: () => number = Date.now) {
-  return memoize(
-    source,
-    (c: AwsCredentialIdentity) => c.expiration !== undefined && c.expiration.getTime() - now() < SDK_REFRESH_WINDOW_MS,
-    (c: AwsCredentialIdentity) => c.expiration !== undefined,
-  );
-}
 
 const credentials = (expiresAt: number): AwsCredentialIdentity => ({
   accessKeyId: "AKIDBENCH",

@@ -2,30 +2,18 @@
 // talking to the local STS emulator and OIDC issuer in the same run: time to first credentials, the cached hot path,
 // and STS calls made for 1,000 concurrent callers over a simulated hour of 15-minute credentials.
 import { fromTokenFile as sdkFromTokenFile } from "@aws-sdk/credential-providers";
-import { memoize } from "@smithy/property-provider";
+import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { createProjectedTokenDir, startOidcIssuer, startStsEmulator } from "@workload-identity/testing";
 import { fromTokenFile } from "@workload-identity/web-identity";
 import { median, printRates, timeContenders } from "./lib/hot-path.js";
-
-// The root has no @aws-sdk/types of its own; take the shapes from the provider.
-type AwsCredentialIdentityProvider = ReturnType<typeof fromTokenFile>;
-type AwsCredentialIdentity = Awaited<ReturnType<AwsCredentialIdentityProvider>>;
+import { sdkMemoize } from "./lib/sdk-memoize.js";
 
 const ROLE = "arn:aws:iam::111122223333:role/bench";
-const SDK_REFRESH_WINDOW_MS = 5 * 60_000;
 const FIRST_CALL_RUNS = 20;
 const CALLERS = 1_000;
 const STEP_MS = 10_000;
 const HOUR_MS = 3_600_000;
 
-/** How the SDK's own providers are memoized (refresh 5 minutes before expiry), on a clock we can move. */
-function sdkMemoize(source: AwsCredentialIdentityProvider, now: () => number = Date.now) {
-  return memoize(
-    source,
-    (c: AwsCredentialIdentity) => c.expiration !== undefined && c.expiration.getTime() - now() < SDK_REFRESH_WINDOW_MS,
-    (c: AwsCredentialIdentity) => c.expiration !== undefined,
-  );
-}
 
 export async function run(): Promise<void> {
   let offsetMs = 0;

@@ -1,3 +1,4 @@
+import { parseRoleArn } from "../arn.js";
 import type { CliCommand } from "./args.js";
 import { startBackgroundRefresh } from "./background-refresh.js";
 import { checkCertificateExpiry } from "./certificate-expiry.js";
@@ -70,7 +71,9 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
     }
   }
 
-  const { roleName, accountId } = parseRoleArn(signing.roleArn);
+  // IMDS lists the role by its name without path: the ARN's last segment.
+  const { resource, accountId } = parseRoleArn(signing.roleArn);
+  const roleName = resource.slice(resource.lastIndexOf("/") + 1);
   let server: CredentialServer;
   try {
     server = await startCredentialServer({
@@ -125,15 +128,4 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
   await server.close();
   await containerToken?.dispose();
   return EXIT_OK;
-}
-
-/** IMDS lists the role by its name without path: the ARN's last segment. The account id is the ARN's fifth field. */
-export function parseRoleArn(roleArn: string): { roleName: string; accountId: string | undefined } {
-  const fields = roleArn.split(":");
-  const resource = fields.slice(5).join(":");
-  const account = fields[4];
-  return {
-    roleName: resource.slice(resource.lastIndexOf("/") + 1),
-    accountId: account !== undefined && /^\d{12}$/.test(account) ? account : undefined,
-  };
 }
