@@ -1,6 +1,7 @@
 // Runs examples/sqs-consumer as a child process, as a pod would, and shows its JSON log lines as they arrive.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { childProcessEnv } from "@workload-identity/testing";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const MAIN = fileURLToPath(new URL("../../examples/sqs-consumer/src/main.ts", import.meta.url));
@@ -34,7 +35,7 @@ export function formatLine(line: LogLine): string {
 export function startConsumerProcess(env: Record<string, string>, print: (line: LogLine, raw: string) => void): ConsumerProcess {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
+    env: childProcessEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: LogLine[] = [];

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { type RefreshOptions, withRefresh } from "@workload-identity/refresh";
+import { childProcessEnv } from "@workload-identity/testing";
 
 /** Planted secrets: the tests assert none of them ever appears in any output. */
 export const PLANTED = {
@@ -113,8 +114,7 @@ export async function botocoreCredentials(
   env: Readonly<Record<string, string>>,
 ): Promise<BotocoreCredentials> {
   const child = spawn(python.executable, ["-c", BOTOCORE_SCRIPT], {
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
+    env: childProcessEnv({
       HOME: home,
       AWS_CONFIG_FILE: `${home}/no-config`,
       AWS_SHARED_CREDENTIALS_FILE: `${home}/no-credentials`,
@@ -122,7 +122,7 @@ export async function botocoreCredentials(
       AWS_METADATA_SERVICE_TIMEOUT: "10",
       AWS_METADATA_SERVICE_NUM_ATTEMPTS: "3",
       ...env,
-    },
+    }),
     // credential_process commands inherit this directory, where `--import tsx` resolves.
     cwd: PACKAGE_DIR,
     stdio: ["ignore", "pipe", "pipe"],
@@ -145,7 +145,7 @@ export const CLI_COMMAND: readonly string[] = [process.execPath, "--import", "ts
 
 /** A clean environment for a child: no AWS variable from the developer's shell leaks in. */
 export function childEnv(home: string, extra: Readonly<Record<string, string>> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_CACHE_HOME: join(home, "cache"), ...extra };
+  return childProcessEnv({ HOME: home, XDG_CACHE_HOME: join(home, "cache"), ...extra });
 }
 
 /** Runs the CLI to completion. */

@@ -73,7 +73,7 @@ describe("secrets never leave the provider", () => {
     const answer = (credentials: Record<string, string>) =>
       vi.fn(async () => new Response(JSON.stringify({ credentialSet: [{ credentials }] }), { status: 201 }));
     const good = harness({
-      fetch: answer({ accessKeyId: "ASIAPLANTED", secretAccessKey: PLANTED_SECRET, sessionToken: PLANTED_TOKEN, expiration: "2099-01-01T00:00:00Z" }),
+      fetch: answer({ accessKeyId: "ASIAPLANTED", secretAccessKey: PLANTED_SECRET, sessionToken: PLANTED_TOKEN, expiration: new Date(Date.now() + 3_600_000).toISOString() }),
     });
     expect((await good.run())?.secretAccessKey).toBe(PLANTED_SECRET);
     expectNoSecret(good.seen, [PLANTED_SECRET, PLANTED_TOKEN]);

@@ -1,3 +1,4 @@
+export { childProcessEnv } from "./child-env.js";
 export { type MintServiceAccountTokenOptions, type OidcIssuer, startOidcIssuer } from "./oidc-issuer.js";
 export { createProjectedTokenDir, type ProjectedTokenDir } from "./projected-token.js";
 export {
@@ -29,7 +30,14 @@ export {
   xmlText,
 } from "./radosgw-requests.js";
 export { type SignedSqsCall, type SqsServer, type SqsServerOptions, startSqsServer } from "./sqs-server.js";
-export { createTestPki, type IssueLeafOptions, type TestKeyType, type TestLeaf, type TestPki } from "./pki.js";
+export {
+  createTestPki,
+  type IssueLeafOptions,
+  type TestKeyType,
+  type TestLeaf,
+  type TestPki,
+  type TestPkiOptions,
+} from "./pki.js";
 export {
   type EmulatedProfile,
   type EmulatedTrustAnchor,

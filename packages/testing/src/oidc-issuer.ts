@@ -15,7 +15,7 @@ export interface MintServiceAccountTokenOptions {
   audience?: string | string[];
   /** @defaultValue 3600 */
   lifetimeSeconds?: number;
-  /** @defaultValue now */
+  /** @defaultValue the issuer's clock */
   issuedAt?: Date;
   /** @defaultValue issuedAt */
   notBefore?: Date;
@@ -48,7 +48,9 @@ const JWKS_PATH = "/openid/v1/jwks";
  * Starts an OIDC issuer on 127.0.0.1: an RSA key made with jose, `/.well-known/openid-configuration` and a JWKS whose
  * key carries `kid` and `x5c` (a self-signed certificate for that key — Ceph radosgw insists on it).
  */
-export async function startOidcIssuer(options: { port?: number } = {}): Promise<OidcIssuer> {
+export async function startOidcIssuer(options: { port?: number; now?: () => number } = {}): Promise<OidcIssuer> {
+  // The clock that dates the JWKS certificate and the tokens; a test with a fixed clock passes the same one here.
+  const now = options.now ?? Date.now;
   const trusted = await generateKeyPair(ALG, { extractable: true, modulusLength: 2048 });
   const untrusted = await generateKeyPair(ALG, { modulusLength: 2048 });
   const kid = randomUUID();
@@ -57,8 +59,8 @@ export async function startOidcIssuer(options: { port?: number } = {}): Promise<
     {
       serialNumber: "01",
       name: "CN=workload-identity test OIDC issuer",
-      notBefore: new Date(Date.now() - 86_400_000),
-      notAfter: new Date(Date.now() + 365 * 86_400_000),
+      notBefore: new Date(now() - 86_400_000),
+      notAfter: new Date(now() + 365 * 86_400_000),
       keys: trusted as unknown as SelfSignedParams[0]["keys"],
       signingAlgorithm: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
     },
@@ -108,7 +110,7 @@ export async function startOidcIssuer(options: { port?: number } = {}): Promise<
       const namespace = claims.namespace ?? "default";
       const serviceAccount = claims.serviceAccount ?? "app";
       const audience = claims.audience ?? ["sts.amazonaws.com"];
-      const issuedAt = claims.issuedAt ?? new Date();
+      const issuedAt = claims.issuedAt ?? new Date(now());
       const iat = Math.floor(issuedAt.getTime() / 1000);
       const nbf = claims.notBefore === undefined ? iat : Math.floor(claims.notBefore.getTime() / 1000);
       const key = claims.signer === "untrusted" ? untrusted.privateKey : trusted.privateKey;

@@ -14,9 +14,9 @@ export type TestKeyType = "rsa2048" | "p256" | "p384";
 export interface IssueLeafOptions {
   /** @defaultValue the PKI's key type */
   keyType?: TestKeyType;
-  /** @defaultValue one hour ago */
+  /** @defaultValue one hour before the PKI's clock */
   notBefore?: Date;
-  /** @defaultValue 30 days from now */
+  /** @defaultValue 30 days after the PKI's clock */
   notAfter?: Date;
   /** Hexadecimal serial number. @defaultValue 16 random bytes, high bit clear (a positive DER INTEGER) */
   serialNumber?: string;
@@ -70,13 +70,22 @@ const signingAlgorithms: Record<TestKeyType, webcrypto.Algorithm | webcrypto.Ecd
   p384: { name: "ECDSA", hash: "SHA-384" },
 };
 
-/**
- * Creates a root CA and an intermediate CA (both of `keyType`), valid from yesterday for ten years.
- * @param options.keyType - the CAs' key type; leaves default to it too. @defaultValue "rsa2048"
- */
-export async function createTestPki(options: { keyType?: TestKeyType } = {}): Promise<TestPki> {
+/** Options of {@link createTestPki}. */
+export interface TestPkiOptions {
+  /** The CAs' key type; leaves default to it too. @defaultValue "rsa2048" */
+  keyType?: TestKeyType;
+  /**
+   * The clock that dates the CAs and the default leaf validity, in ms since the epoch. A test that gives a fixed
+   * clock to the code it checks gives the same one here. @defaultValue Date.now
+   */
+  now?: () => number;
+}
+
+/** Creates a root CA and an intermediate CA (both of `keyType`), valid from a day before the clock for ten years. */
+export async function createTestPki(options: TestPkiOptions = {}): Promise<TestPki> {
   const keyType = options.keyType ?? "rsa2048";
-  const now = Date.now();
+  const clock = options.now ?? Date.now;
+  const now = clock();
   const validity = { notBefore: new Date(now - DAY_MS), notAfter: new Date(now + 3650 * DAY_MS) };
 
   const rootKeys = await generateKeys(keyType);
@@ -121,14 +130,19 @@ export async function createTestPki(options: { keyType?: TestKeyType } = {}): Pr
   return {
     rootCertificatePem: rootCertificate.toString("pem"),
     intermediateCertificatePem: intermediateCertificate.toString("pem"),
-    issueLeaf: (leafOptions = {}) => issueLeaf(leafOptions.signedBy === "root" ? root : intermediate, keyType, leafOptions),
+    issueLeaf: (leafOptions = {}) =>
+      issueLeaf(leafOptions.signedBy === "root" ? root : intermediate, keyType, clock(), leafOptions),
   };
 }
 
-async function issueLeaf(issuer: Authority, defaultKeyType: TestKeyType, options: IssueLeafOptions): Promise<TestLeaf> {
+async function issueLeaf(
+  issuer: Authority,
+  defaultKeyType: TestKeyType,
+  now: number,
+  options: IssueLeafOptions,
+): Promise<TestLeaf> {
   const keyType = options.keyType ?? defaultKeyType;
   const keys = await generateKeys(keyType);
-  const now = Date.now();
   const certificate = await x509.X509CertificateGenerator.create(
     {
       serialNumber: options.serialNumber ?? randomSerial(),

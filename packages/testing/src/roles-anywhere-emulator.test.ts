@@ -14,7 +14,7 @@ let leaf: TestLeaf;
 let emulator: RolesAnywhereEmulator;
 
 beforeAll(async () => {
-  pki = await createTestPki({ keyType: "p256" });
+  pki = await createTestPki({ keyType: "p256", now: () => NOW });
   leaf = await pki.issueLeaf({ notBefore: new Date(NOW - 86_400_000), notAfter: new Date(NOW + 86_400_000) });
   emulator = await startRolesAnywhereEmulator({
     trustAnchors: [{ arn: ANCHOR, caCertificatePem: pki.rootCertificatePem }],
@@ -116,7 +116,7 @@ describe(startRolesAnywhereEmulator.name, () => {
 
   it("verifies the chain up to the trust anchor's CA", async () => {
     await expectDenied(await call({ chain: [] }), "AccessDeniedException", 403, /Untrusted certificate/);
-    const stranger = await (await createTestPki({ keyType: "p256" })).issueLeaf({ notBefore: new Date(NOW - 1000) });
+    const stranger = await (await createTestPki({ keyType: "p256", now: () => NOW })).issueLeaf({ notBefore: new Date(NOW - 1000) });
     await expectDenied(await call({ leaf: stranger }), "AccessDeniedException", 403, /Untrusted certificate/);
     const direct = await pki.issueLeaf({ signedBy: "root", notBefore: new Date(NOW - 1000) });
     expect((await call({ leaf: direct })).status).toBe(201);

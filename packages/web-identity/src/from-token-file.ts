@@ -55,7 +55,8 @@ export interface FromTokenFileInit {
   /** Retries of STS failures inside one refresh. */
   stsRetry?: StsRetryOptions;
   /**
-   * The clock used to check the token's `exp` and `nbf`, in milliseconds since the epoch.
+   * The clock, in milliseconds since the epoch: checks the token's `exp` and `nbf`, and drives the cache unless
+   * `refresh.now` is set, so one injected clock governs the whole provider.
    * @defaultValue refresh.now, else Date.now
    */
   now?: () => number;
@@ -157,7 +158,10 @@ export function fromTokenFile(init: FromTokenFileInit = {}): AwsCredentialIdenti
     return credentials;
   };
 
-  const cached = withRefresh(source, init.refresh);
+  const cached = withRefresh(
+    source,
+    init.now !== undefined && init.refresh?.now === undefined ? { ...init.refresh, now: init.now } : init.refresh,
+  );
   return (properties?: AwsIdentityProperties & { forceRefresh?: boolean }) => {
     // withRefresh calls the source without arguments: keep the caller's config for the STS client's region.
     if (callerClientConfig === undefined && properties?.callerClientConfig !== undefined) {
