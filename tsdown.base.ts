@@ -22,3 +22,18 @@ export const libraryBuild = {
   target: "node20",
   plugins: [requireLazyImportsInCjs],
 } satisfies Options;
+
+/**
+ * A command-line entry: ESM only and no declarations, since nothing imports a bin. Built beside the library (same
+ * `dist`), so a package ships no CommonJS or type files that nothing can reach.
+ */
+export function cliBuild(entry: Record<string, string>) {
+  return {
+    entry,
+    format: ["esm"],
+    dts: false,
+    fixedExtension: true,
+    platform: "node",
+    target: "node20",
+  } satisfies Options;
+}

@@ -1,6 +1,6 @@
 import { defineConfig } from "tsdown";
 // `.ts`, not `.js`: Node 22.18+ and 24 load this config natively, and their loader does not map `.js` to `.ts`.
-import { libraryBuild } from "../../tsdown.base.ts";
+import { cliBuild, libraryBuild } from "../../tsdown.base.ts";
 
-// The library, and the `workload-identity-credentials` bin (explain, whoami) sharing its chunks.
-export default defineConfig({ ...libraryBuild, entry: ["src/index.ts", "src/cli.ts"] });
+// The library (dual ESM/CJS with types) and the `workload-identity-credentials` bin (explain, whoami; ESM only).
+export default defineConfig([{ ...libraryBuild, entry: ["src/index.ts"] }, cliBuild({ cli: "src/cli.ts" })]);

@@ -1,6 +1,6 @@
 import { defineConfig } from "tsdown";
 // `.ts`, not `.js`: Node 22.18+ and 24 load this config natively, and their loader does not map `.js` to `.ts`.
-import { libraryBuild } from "../../tsdown.base.ts";
+import { cliBuild, libraryBuild } from "../../tsdown.base.ts";
 
-// The CLI (bin `roles-anywhere`) is a second entry; both share the library chunk.
-export default defineConfig({ ...libraryBuild, entry: { index: "src/index.ts", cli: "src/cli/main.ts" } });
+// The library (dual ESM/CJS with types) and the `roles-anywhere` bin (ESM only).
+export default defineConfig([{ ...libraryBuild, entry: ["src/index.ts"] }, cliBuild({ cli: "src/cli/main.ts" })]);

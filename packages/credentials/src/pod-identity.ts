@@ -32,7 +32,7 @@ export function podIdentitySource(
   let provider: AwsCredentialIdentityProvider | undefined;
   return async () => {
     if (provider === undefined) {
-      const { fromHttp } = await import("@aws-sdk/credential-providers");
+      const { fromHttp } = await import("@aws-sdk/credential-provider-http");
       provider = fromHttp({
         // Empty strings stop fromHttp from reading these two from the environment: an ECS relative URI would win over
         // the Pod Identity URI, and an inline token would only cause a warning (the token file wins).

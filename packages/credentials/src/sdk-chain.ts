@@ -17,8 +17,8 @@ const LINK_PATTERN = /(?:defaultProvider|remoteProvider)::(\S+)/;
 /**
  * The AWS SDK's default Node.js chain, loaded on first use, as an uncached source for our single cache.
  *
- * `fromNodeProviderChain` (3.1169) memoizes internally (`memoizeChain`, which keeps credentials until 5 minutes before
- * they expire). Stacked under our cache, that memo would hand our early refreshes the same old credentials. The
+ * The SDK's default chain (`defaultProvider`, which `fromNodeProviderChain` wraps) memoizes internally
+ * (`memoizeChain`, which keeps credentials until 5 minutes before they expire). Stacked under our cache, that memo would hand our early refreshes the same old credentials. The
  * package exports no unmemoized chain, but its memo re-runs the chain on every `forceRefresh` call, so we call it
  * that way: every refresh of ours is a real run of the chain, and ours is the only cache that decides.
  */
@@ -41,8 +41,9 @@ export function sdkChainSource(
   };
   return async () => {
     if (chain === undefined) {
-      const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
-      chain = fromNodeProviderChain({
+      // The chain's own package, which every SDK client already depends on: nothing more to install or load.
+      const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
+      chain = defaultProvider({
         ...(options.profile === undefined ? {} : { profile: options.profile }),
         logger: tracker,
       });

@@ -1,9 +1,4 @@
-import {
-  AssumeRoleWithWebIdentityCommand,
-  type AssumeRoleWithWebIdentityCommandInput,
-  STSClient,
-  type STSClientConfig,
-} from "@aws-sdk/client-sts";
+import type { AssumeRoleWithWebIdentityCommandInput, STSClient, STSClientConfig } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsIdentityProperties, Logger } from "@aws-sdk/types";
 import { StsRequestError, type StsRequestErrorCode, WebIdentityConfigurationError } from "./errors.js";
 import { ENV_DEFAULT_REGION, ENV_REGION, ENV_STS_REGIONAL_ENDPOINTS, readEnv } from "./environment.js";
@@ -50,26 +45,40 @@ export type RoleAssumer = (input: AssumeRoleWithWebIdentityCommandInput) => Prom
 
 const RETRYABLE: ReadonlySet<string> = new Set(["Throttling", "ThrottlingException", "RequestLimitExceeded", "IDPCommunicationError"]);
 
-/** Creates the function that calls STS; one STS client, built at the first call and reused at every refresh. */
+type StsModule = typeof import("@aws-sdk/client-sts");
+
+/** The STS client and the command class, loaded together. */
+interface Sts {
+  readonly client: STSClient;
+  readonly module: StsModule;
+}
+
+/**
+ * Creates the function that calls STS; one STS client, built at the first call and reused at every refresh. The SDK's
+ * STS package is loaded then too, so importing this package (or one that re-exports it) stays cheap.
+ */
 export function createRoleAssumer(options: RoleAssumerOptions): RoleAssumer {
-  let client: Promise<STSClient> | undefined = options.stsClient === undefined ? undefined : Promise.resolve(options.stsClient);
-  const getClient = (): Promise<STSClient> => {
-    if (client === undefined) {
-      client = buildClient(options);
-      client.catch(() => {
-        client = undefined;
+  let sts: Promise<Sts> | undefined;
+  const getSts = (): Promise<Sts> => {
+    if (sts === undefined) {
+      sts = import("@aws-sdk/client-sts").then(async (module) => ({
+        module,
+        client: options.stsClient ?? (await buildClient(module, options)),
+      }));
+      sts.catch(() => {
+        sts = undefined;
       });
     }
-    return client;
+    return sts;
   };
 
   return async (input) => {
-    const sts = await getClient();
+    const { client, module } = await getSts();
     let transientFailures = 0;
     let invalidTokenFailures = 0;
     for (;;) {
       try {
-        const output = await sts.send(new AssumeRoleWithWebIdentityCommand(input));
+        const output = await client.send(new module.AssumeRoleWithWebIdentityCommand(input));
         return toCredentials(output);
       } catch (error) {
         const failure = classify(error);
@@ -93,7 +102,7 @@ export function createRoleAssumer(options: RoleAssumerOptions): RoleAssumer {
   };
 }
 
-async function buildClient(options: RoleAssumerOptions): Promise<STSClient> {
+async function buildClient({ STSClient }: StsModule, options: RoleAssumerOptions): Promise<STSClient> {
   const config = options.clientConfig ?? {};
   const region = await resolveRegion(config.region, options.callerClientConfig());
   const useGlobalEndpoint = config.useGlobalEndpoint ?? readEnv(ENV_STS_REGIONAL_ENDPOINTS) === "legacy";

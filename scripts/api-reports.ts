@@ -1,0 +1,30 @@
+// Checks each published package's exported API (its built declarations) against the report committed in
+// `packages/NAME/api/NAME.api.md`, and fails on any difference; `--update` rewrites the reports instead. Run after
+// `pnpm build`. A change to what users import is then a visible, deliberate diff of those files.
+import { join } from "node:path";
+import { Extractor, ExtractorConfig } from "@microsoft/api-extractor";
+import { publishedPackages } from "./published-packages.ts";
+
+const update = process.argv.includes("--update");
+let failed = 0;
+for (const { name, dir } of publishedPackages()) {
+  const config = ExtractorConfig.loadFileAndPrepare(join(dir, "api-extractor.json"));
+  const messages: string[] = [];
+  const result = Extractor.invoke(config, {
+    localBuild: update,
+    messageCallback: (message) => {
+      if (message.logLevel === "warning" || message.logLevel === "error") messages.push(message.text);
+      message.handled = true;
+    },
+  });
+  if (result.succeeded && messages.length === 0) {
+    console.log(`api: ${name} ${result.apiReportChanged ? "report updated" : "matches its report"}`);
+    continue;
+  }
+  failed += 1;
+  console.error(
+    `api: ${name} ${result.apiReportChanged ? "differs from its committed report" : "has API problems"}:\n  ${messages.join("\n  ")}\n` +
+      (result.apiReportChanged ? "  If the change is deliberate, run `pnpm api:update` and commit the report.\n" : ""),
+  );
+}
+process.exit(failed === 0 ? 0 : 1);
