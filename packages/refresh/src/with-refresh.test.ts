@@ -551,6 +551,19 @@ describe(withRefresh.name, () => {
       expect(events.filter((e) => e.type === "refreshed")).toHaveLength(2); // initial and newer, never the late one
     });
 
+    it("does not stay stuck on an attempt whose injected timer fired at once", async () => {
+      const c = clock();
+      const source = vi.fn(hangs);
+      const immediate = (callback: () => void) => {
+        callback();
+        return () => undefined;
+      };
+      const provider = withRefresh(source, { now: c.now, setTimer: immediate, random: () => 0 });
+      await expect(provider()).rejects.toMatchObject({ code: "REFRESH_TIMEOUT" });
+      await expect(provider()).rejects.toMatchObject({ code: "REFRESH_TIMEOUT" });
+      expect(source).toHaveBeenCalledTimes(2); // a new attempt, not the ended one joined
+    });
+
     it("arms the deadline with an unref'd timer by default", async () => {
       const armed: { timer: NodeJS.Timeout; delay: number | undefined }[] = [];
       const realSetTimeout = globalThis.setTimeout;

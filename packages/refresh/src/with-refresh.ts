@@ -136,8 +136,8 @@ export function withRefresh(
     } catch (error) {
       pending = Promise.reject(error);
     }
+    let over = false;
     const settled = new Promise<CacheEntry>((resolve, reject) => {
-      let over = false;
       const fail = (error: unknown): void => {
         over = true;
         inflight = undefined;
@@ -173,7 +173,8 @@ export function withRefresh(
         },
       );
     });
-    inflight = settled;
+    // An injected setTimer that fires at once has already ended the attempt; it must not stay in flight.
+    if (!over) inflight = settled;
     return settled;
   };
 
