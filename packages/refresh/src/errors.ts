@@ -51,6 +51,25 @@ export class SourceReturnedExpiredCredentialsError extends WorkloadIdentityError
   }
 }
 
+/**
+ * The credential source did not settle within `refreshTimeoutMs`, so the refresh was abandoned: callers stop waiting
+ * for it, and whatever it answers later is ignored.
+ */
+export class RefreshTimeoutError extends WorkloadIdentityError {
+  /** The deadline that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super(
+      "REFRESH_TIMEOUT",
+      `The credential source did not answer within refreshTimeoutMs (${timeoutMs} ms), so the refresh was abandoned. ` +
+        "Check that the source reaches its endpoint (network, DNS, proxy, firewall) and that its own timeouts are " +
+        "shorter than refreshTimeoutMs.",
+    );
+    this.timeoutMs = timeoutMs;
+  }
+}
+
 /** The source resolved something that is not a usable credential identity. */
 export class SourceReturnedInvalidCredentialsError extends WorkloadIdentityError {
   constructor(problem: string) {

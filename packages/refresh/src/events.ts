@@ -24,6 +24,10 @@ export type RefreshEvent =
   | {
       readonly type: "refresh-failed";
       readonly reason: RefreshReason;
+      /**
+       * What failed: the source's error, a `SourceReturned…Error` for an unusable answer, or a `RefreshTimeoutError`
+       * when the source did not settle within `refreshTimeoutMs`.
+       */
       readonly error: unknown;
       readonly consecutiveFailures: number;
       /** No new attempt is made before this time; callers in between get the cache or this error. */

@@ -1,6 +1,14 @@
 import type { RefreshEvent } from "./events.js";
 
 const MINUTE_MS = 60_000;
+/** The longest delay `setTimeout` honours; a longer one fires at once. */
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
+/**
+ * Arms a one-shot timer that calls `callback` after `delayMs` and returns a function that cancels it.
+ * The timer must not keep the process alive.
+ */
+export type SetTimer = (callback: () => void, delayMs: number) => () => void;
 
 /** How failed refreshes are spaced. Delays use exponential backoff with full jitter. */
 export interface RetryOptions {
@@ -10,7 +18,9 @@ export interface RetryOptions {
    */
   baseDelayMs?: number;
   /**
-   * The longest wait between two attempts while cached credentials are still valid.
+   * The longest wait between two attempts while cached credentials are still valid. Whatever this says, a wait is
+   * never longer than half the time left before the mandatory window (inside it: before expiry), so retries keep
+   * coming while there is still time to use their answer.
    * @defaultValue 300000 (5 minutes)
    */
   maxDelayMs?: number;
@@ -25,8 +35,10 @@ export interface RetryOptions {
 /** Options of {@link withRefresh}. */
 export interface RefreshOptions {
   /**
-   * The advisory window, in milliseconds before expiration: from then on one refresh runs in the background while
-   * callers keep the cached credentials. Defaults by the credentials' lifetime, as AWS SDKs do since 2026.
+   * The advisory window, in milliseconds before expiration: by the time it opens one refresh runs in the background
+   * while callers keep the cached credentials (with `jitter`, it started earlier). What lies between it and the
+   * mandatory window is the reserve in which a failing refresh is retried before any caller waits: 14 minutes for
+   * one-hour credentials, longer than an STS brownout. Defaults by the credentials' lifetime, as AWS SDKs do since 2026.
    * @defaultValue 5 minutes for lifetimes up to 20 minutes, 15 minutes under 90 minutes, 60 minutes otherwise
    */
   refreshBeforeMs?: number;
@@ -36,11 +48,21 @@ export interface RefreshOptions {
    */
   mustRefreshBeforeMs?: number;
   /**
-   * Spread the background refresh point uniformly across the advisory window, so a fleet of pods does not refresh
-   * at the same instant.
+   * Start the background refresh at a uniformly random point in the last third of the time before the advisory
+   * window opens (minutes 30 to 45 of one-hour credentials), so a fleet of pods spreads its refreshes, and even the
+   * latest point keeps the whole advisory window in reserve for retries. Without jitter the background refresh starts
+   * when the advisory window opens.
    * @defaultValue true
    */
   jitter?: boolean;
+  /**
+   * How long one refresh may take, in milliseconds, before it is abandoned. Callers waiting for it then get the cached
+   * credentials while they are valid, else a `RefreshTimeoutError` (`REFRESH_TIMEOUT`); the failure counts like any
+   * other (backoff, `refresh-failed`). Whatever the abandoned call answers later, even credentials, is ignored.
+   * Above the sources' own network deadlines, and well under a minute.
+   * @defaultValue 30000
+   */
+  refreshTimeoutMs?: number;
   /** Backoff after a failed refresh. */
   retry?: RetryOptions;
   /**
@@ -53,6 +75,12 @@ export interface RefreshOptions {
    * @defaultValue Math.random
    */
   random?: () => number;
+  /**
+   * Arms the refresh deadline's timer. Pass it with `now` to run on a virtual clock (tests, simulations); vitest's
+   * fake timers work with the default.
+   * @defaultValue an unref'd `setTimeout`, so a pending deadline never keeps the process alive
+   */
+  setTimer?: SetTimer;
   /** Receives every state change. Exceptions thrown by it are ignored. */
   onEvent?: (event: RefreshEvent) => void;
 }
@@ -62,11 +90,13 @@ export interface ResolvedRefreshOptions {
   readonly refreshBeforeMs: number | undefined;
   readonly mustRefreshBeforeMs: number;
   readonly jitter: boolean;
+  readonly refreshTimeoutMs: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   readonly maxDelayWithoutCredentialsMs: number;
   readonly now: () => number;
   readonly random: () => number;
+  readonly setTimer: SetTimer;
   readonly onEvent: ((event: RefreshEvent) => void) | undefined;
 }
 
@@ -84,15 +114,23 @@ export function resolveRefreshOptions(options: RefreshOptions = {}): ResolvedRef
     refreshBeforeMs: options.refreshBeforeMs,
     mustRefreshBeforeMs: options.mustRefreshBeforeMs ?? MINUTE_MS,
     jitter: options.jitter ?? true,
+    refreshTimeoutMs: options.refreshTimeoutMs ?? 30_000,
     baseDelayMs: retry.baseDelayMs ?? 1_000,
     maxDelayMs: retry.maxDelayMs ?? 5 * MINUTE_MS,
     maxDelayWithoutCredentialsMs: retry.maxDelayWithoutCredentialsMs ?? 15_000,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
+    setTimer: options.setTimer ?? unrefTimer,
     onEvent: options.onEvent,
   };
   if (resolved.refreshBeforeMs !== undefined) requireDuration("refreshBeforeMs", resolved.refreshBeforeMs);
   requireDuration("mustRefreshBeforeMs", resolved.mustRefreshBeforeMs);
+  const timeout = resolved.refreshTimeoutMs;
+  if (typeof timeout !== "number" || !(timeout > 0 && timeout <= MAX_TIMER_DELAY_MS)) {
+    throw new TypeError(
+      `refreshTimeoutMs must be a number of milliseconds above 0 and at most ${MAX_TIMER_DELAY_MS}; got ${String(timeout)}.`,
+    );
+  }
   requireDuration("retry.baseDelayMs", resolved.baseDelayMs);
   requireDuration("retry.maxDelayMs", resolved.maxDelayMs);
   requireDuration("retry.maxDelayWithoutCredentialsMs", resolved.maxDelayWithoutCredentialsMs);
@@ -103,11 +141,18 @@ export function resolveRefreshOptions(options: RefreshOptions = {}): ResolvedRef
     );
   }
   if (typeof resolved.jitter !== "boolean") throw new TypeError("jitter must be a boolean.");
-  for (const name of ["now", "random", "onEvent"] as const) {
+  for (const name of ["now", "random", "setTimer", "onEvent"] as const) {
     const value = resolved[name];
     if (value !== undefined && typeof value !== "function") throw new TypeError(`${name} must be a function.`);
   }
   return resolved;
+}
+
+/** Reads the global `setTimeout` at each call, so fake timers installed after `withRefresh` still apply. */
+function unrefTimer(callback: () => void, delayMs: number): () => void {
+  const timer = setTimeout(callback, delayMs);
+  timer.unref?.();
+  return () => clearTimeout(timer);
 }
 
 function requireDuration(name: string, value: unknown): void {

@@ -1,20 +1,22 @@
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { CredentialsProviderError } from "@smithy/property-provider";
 import { describe, expect, it, vi } from "vitest";
+import { VirtualClock } from "../../../bench/lib/fleet/virtual-clock.js";
+import { RefreshTimeoutError } from "./errors.js";
 import type { RefreshEvent } from "./events.js";
 import { withRefresh } from "./with-refresh.js";
 
 const MINUTE = 60_000;
 const T0 = Date.parse("2026-11-23T12:00:00Z");
 
+/** A virtual clock; `advance` fires the timers armed through `setTimer` (the refresh deadline) on the way. */
 function clock(start = T0) {
-  let time = start;
+  const virtual = new VirtualClock(start);
   return {
-    now: () => time,
-    advance: (ms: number) => {
-      time += ms;
-    },
-    at: (ms: number) => new Date(time + ms),
+    now: virtual.now,
+    setTimer: virtual.setTimer,
+    advance: (ms: number) => virtual.advance(ms),
+    at: (ms: number) => new Date(virtual.now() + ms),
   };
 }
 
@@ -41,6 +43,24 @@ function deferred<T>() {
 
 /** Lets pending promise callbacks run. */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A source call that never settles, as when STS accepts the connection and never answers. */
+const hangs = () => new Promise<AwsCredentialIdentity>(() => undefined);
+
+/** What a promise has come to after pending callbacks ran: its value, `{ rejected }`, or "pending". Never waits. */
+async function outcome<T>(promise: Promise<T>): Promise<T | { rejected: unknown } | "pending"> {
+  let result: T | { rejected: unknown } | "pending" = "pending";
+  promise.then(
+    (value) => {
+      result = value;
+    },
+    (error: unknown) => {
+      result = { rejected: error };
+    },
+  );
+  await flush();
+  return result;
+}
 
 describe(withRefresh.name, () => {
   describe("single flight", () => {
@@ -208,7 +228,7 @@ describe(withRefresh.name, () => {
       expect(source).toHaveBeenCalledTimes(2);
     });
 
-    it("spreads the background refresh point across the advisory window with jitter", async () => {
+    it("spreads the background refresh point over the last third of the time before the advisory window", async () => {
       const startPoints: number[] = [];
       for (const random of [0, 0.5, 0.99]) {
         const c = clock();
@@ -221,13 +241,13 @@ describe(withRefresh.name, () => {
         }
         startPoints.push(c.now() - T0);
       }
-      // Advisory window of 60-minute credentials: minutes 45 to 59.
-      expect(startPoints[0]).toBeGreaterThanOrEqual(45 * MINUTE);
-      expect(startPoints[0]).toBeLessThan(45 * MINUTE + 10_000);
-      expect(startPoints[1]).toBeGreaterThanOrEqual(52 * MINUTE);
-      expect(startPoints[1]).toBeLessThan(52 * MINUTE + 10_000);
-      expect(startPoints[2]).toBeGreaterThan(58 * MINUTE);
-      expect(startPoints[2]).toBeLessThanOrEqual(59 * MINUTE + 10_000);
+      // 60-minute credentials: the advisory window opens at minute 45, so the point lies between minutes 30 and 45.
+      expect(startPoints[0]).toBeGreaterThanOrEqual(30 * MINUTE);
+      expect(startPoints[0]).toBeLessThan(30 * MINUTE + 10_000);
+      expect(startPoints[1]).toBeGreaterThanOrEqual(37.5 * MINUTE);
+      expect(startPoints[1]).toBeLessThan(37.5 * MINUTE + 10_000);
+      expect(startPoints[2]).toBeGreaterThan(44.5 * MINUTE);
+      expect(startPoints[2]).toBeLessThanOrEqual(45 * MINUTE + 10_000);
     });
   });
 
@@ -281,18 +301,55 @@ describe(withRefresh.name, () => {
       expect(source).toHaveBeenCalledTimes(2);
     });
 
+    it("keeps retrying up to the mandatory window, so a source that recovers late is used before callers wait", async () => {
+      const c = clock();
+      const first = credentials(c.at(60 * MINUTE));
+      // Down from the start of the refresh (minute 45) until 20 s before the mandatory window (minute 59).
+      const recoversAt = T0 + 58 * MINUTE + 40_000;
+      let next = 0;
+      const source = vi.fn(async () => {
+        next += 1;
+        if (next === 1) return first;
+        if (c.now() < recoversAt) throw new Error("STS is down");
+        return credentials(c.at(60 * MINUTE));
+      });
+      const events: RefreshEvent[] = [];
+      const provider = withRefresh(source, {
+        now: c.now,
+        setTimer: c.setTimer,
+        jitter: false,
+        random: () => 0.999,
+        onEvent: (e) => events.push(e),
+      });
+      await provider();
+      c.advance(45 * MINUTE);
+      const served = new Set<unknown>();
+      while (c.now() < T0 + 59 * MINUTE) {
+        const result = await outcome(provider()); // at once (never "pending"), never an error
+        expect(result).toMatchObject({ accessKeyId: expect.any(String) });
+        served.add(result);
+        c.advance(5_000);
+      }
+      // With waits of up to 5 minutes the attempt after 58:31 would come after expiry.
+      expect(served.size).toBe(2);
+      expect(await outcome(provider())).not.toBe(first);
+      expect(events.filter((e) => e.type === "refreshed")).toHaveLength(2);
+      expect(source.mock.calls.length).toBeLessThan(30);
+    });
+
     it("caps the backoff so a failing source is asked at most every few minutes", async () => {
       const c = clock();
       const source = vi.fn().mockResolvedValueOnce(credentials(c.at(12 * 60 * MINUTE))).mockRejectedValue(new Error("down"));
       const provider = withRefresh(source, { now: c.now, jitter: false, random: () => 1 });
       await provider();
       c.advance(11 * 60 * MINUTE); // inside the 60-minute advisory window
-      for (let i = 0; i < 60 * 6; i += 1) {
+      for (let i = 0; i < 50 * 6; i += 1) {
         await provider();
         await flush();
         c.advance(10_000);
       }
-      // Delays 1, 2, 4 … 256 s, then 300 s: about 17 calls in that hour, never one per caller.
+      // Delays 1, 2, 4 … 256 s, then 300 s: about 17 calls in those 50 minutes, never one per caller. (Closer to the
+      // mandatory window the waits shrink: see "keeps retrying up to the mandatory window".)
       expect(source.mock.calls.length).toBeGreaterThan(10);
       expect(source.mock.calls.length).toBeLessThan(25);
     });
@@ -344,6 +401,209 @@ describe(withRefresh.name, () => {
     });
   });
 
+  describe("deadline", () => {
+    it("gives callers in the mandatory window the cached credentials once the refresh outlives refreshTimeoutMs", async () => {
+      const c = clock();
+      const first = credentials(c.at(60 * MINUTE));
+      const source = vi.fn().mockResolvedValueOnce(first).mockImplementation(hangs);
+      const events: RefreshEvent[] = [];
+      const provider = withRefresh(source, {
+        now: c.now,
+        setTimer: c.setTimer,
+        jitter: false,
+        onEvent: (e) => events.push(e),
+      });
+      await provider();
+      c.advance(59 * MINUTE + 10_000); // the deadline falls 20 s before expiry
+
+      const waiting = Promise.all([provider(), provider()]);
+      c.advance(29_999);
+      expect(await outcome(waiting)).toBe("pending");
+      c.advance(1);
+      expect(await outcome(waiting)).toEqual([first, first]);
+      expect(source).toHaveBeenCalledTimes(2);
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          type: "refresh-failed",
+          reason: "mandatory",
+          consecutiveFailures: 1,
+          error: expect.objectContaining({ code: "REFRESH_TIMEOUT" }),
+        }),
+      );
+    });
+
+    it("rejects with REFRESH_TIMEOUT after expiry when the source never answers", async () => {
+      const c = clock();
+      const source = vi.fn().mockResolvedValueOnce(credentials(c.at(60 * MINUTE))).mockImplementation(hangs);
+      const provider = withRefresh(source, { now: c.now, setTimer: c.setTimer, jitter: false });
+      await provider();
+      c.advance(61 * MINUTE);
+
+      const waiting = provider();
+      c.advance(30_000);
+      const result = await outcome(waiting);
+      expect(result).toMatchObject({
+        rejected: { name: "RefreshTimeoutError", code: "REFRESH_TIMEOUT", tryNextLink: false, timeoutMs: 30_000 },
+      });
+      const { rejected } = result as { rejected: unknown };
+      expect(rejected).toBeInstanceOf(RefreshTimeoutError);
+      expect(rejected).toBeInstanceOf(CredentialsProviderError);
+      expect(String(rejected)).toMatch(/refreshTimeoutMs \(30000 ms\).*Check that the source reaches its endpoint/);
+      // Callers inside the backoff get the same typed error at once.
+      await expect(provider()).rejects.toMatchObject({ code: "REFRESH_TIMEOUT" });
+    });
+
+    it("rejects a forced refresh with REFRESH_TIMEOUT when the source never answers", async () => {
+      const c = clock();
+      const source = vi.fn().mockResolvedValueOnce(credentials(c.at(60 * MINUTE))).mockImplementation(hangs);
+      const provider = withRefresh(source, { now: c.now, setTimer: c.setTimer });
+      const first = await provider();
+
+      const forced = provider({ forceRefresh: true });
+      c.advance(30_000);
+      expect(await outcome(forced)).toMatchObject({ rejected: { code: "REFRESH_TIMEOUT" } });
+      expect(await provider()).toBe(first); // the cache is untouched
+    });
+
+    it("rejects first callers with REFRESH_TIMEOUT when the source never answers", async () => {
+      const c = clock();
+      const provider = withRefresh(vi.fn(hangs), { now: c.now, setTimer: c.setTimer, refreshTimeoutMs: 5_000 });
+      const first = Promise.allSettled([provider(), provider()]);
+      c.advance(4_999);
+      expect(await outcome(first)).toBe("pending");
+      c.advance(1);
+      expect(await outcome(first)).toMatchObject([
+        { status: "rejected", reason: { code: "REFRESH_TIMEOUT", timeoutMs: 5_000 } },
+        { status: "rejected", reason: { code: "REFRESH_TIMEOUT" } },
+      ]);
+    });
+
+    it("counts a timeout as a failure: refresh-failed, consecutiveFailures and the backoff", async () => {
+      const c = clock();
+      const first = credentials(c.at(60 * MINUTE));
+      const source = vi.fn().mockResolvedValueOnce(first).mockImplementation(hangs);
+      const events: RefreshEvent[] = [];
+      const provider = withRefresh(source, {
+        now: c.now,
+        setTimer: c.setTimer,
+        jitter: false,
+        random: () => 1,
+        onEvent: (e) => events.push(e),
+      });
+      await provider();
+      c.advance(46 * MINUTE);
+      expect(await outcome(provider())).toBe(first); // background refresh: nobody waits on the stuck call
+      c.advance(30_000);
+      await flush();
+      const failures = () => events.filter((e) => e.type === "refresh-failed");
+      expect(failures()).toMatchObject([{ consecutiveFailures: 1, nextAttemptAt: c.at(1_000) }]);
+
+      c.advance(999);
+      expect(await outcome(provider())).toBe(first);
+      expect(source).toHaveBeenCalledTimes(2); // inside the backoff
+      c.advance(1);
+      expect(await outcome(provider())).toBe(first);
+      expect(source).toHaveBeenCalledTimes(3);
+      c.advance(30_000);
+      await flush();
+      expect(failures()).toMatchObject([{ consecutiveFailures: 1 }, { consecutiveFailures: 2, nextAttemptAt: c.at(2_000) }]);
+    });
+
+    it("ignores the late answer of an abandoned refresh, credentials or error", async () => {
+      const c = clock();
+      const first = credentials(c.at(60 * MINUTE));
+      const late = deferred<AwsCredentialIdentity>();
+      const lateFailure = deferred<AwsCredentialIdentity>();
+      const newer = credentials(c.at(60 * MINUTE));
+      const source = vi
+        .fn()
+        .mockResolvedValueOnce(first)
+        .mockReturnValueOnce(late.promise)
+        .mockReturnValueOnce(lateFailure.promise)
+        .mockResolvedValueOnce(newer);
+      const events: RefreshEvent[] = [];
+      const provider = withRefresh(source, {
+        now: c.now,
+        setTimer: c.setTimer,
+        jitter: false,
+        random: () => 1,
+        onEvent: (e) => events.push(e),
+      });
+      await provider();
+      c.advance(46 * MINUTE);
+      await provider(); // starts the refresh that will be abandoned
+      c.advance(30_000);
+      late.resolve(credentials(c.at(60 * MINUTE)));
+      await flush();
+      expect(await provider()).toBe(first); // the late credentials were not cached
+
+      c.advance(1_000);
+      await provider(); // the second attempt, abandoned as well
+      c.advance(30_000);
+      lateFailure.reject(new Error("late failure"));
+      await flush();
+      expect(events.filter((e) => e.type === "refresh-failed")).toHaveLength(2); // no third failure
+
+      c.advance(2_000);
+      await provider();
+      await flush();
+      expect(await provider()).toBe(newer);
+      expect(events.filter((e) => e.type === "refreshed")).toHaveLength(2); // initial and newer, never the late one
+    });
+
+    it("does not stay stuck on an attempt whose injected timer fired at once", async () => {
+      const c = clock();
+      const source = vi.fn(hangs);
+      const immediate = (callback: () => void) => {
+        callback();
+        return () => undefined;
+      };
+      const provider = withRefresh(source, { now: c.now, setTimer: immediate, random: () => 0 });
+      await expect(provider()).rejects.toMatchObject({ code: "REFRESH_TIMEOUT" });
+      await expect(provider()).rejects.toMatchObject({ code: "REFRESH_TIMEOUT" });
+      expect(source).toHaveBeenCalledTimes(2); // a new attempt, not the ended one joined
+    });
+
+    it("arms the deadline with an unref'd timer by default", async () => {
+      const armed: { timer: NodeJS.Timeout; delay: number | undefined }[] = [];
+      const realSetTimeout = globalThis.setTimeout;
+      const spy = vi.spyOn(globalThis, "setTimeout").mockImplementation(((
+        handler: () => void,
+        delay?: number,
+      ) => {
+        const timer = realSetTimeout(handler, delay);
+        armed.push({ timer, delay });
+        return timer;
+      }) as typeof setTimeout);
+      try {
+        void withRefresh(hangs, { refreshTimeoutMs: 20_000 })();
+      } finally {
+        spy.mockRestore();
+      }
+      const deadline = armed.find((a) => a.delay === 20_000);
+      expect(deadline).toBeDefined();
+      expect(deadline?.timer.hasRef()).toBe(false);
+      for (const { timer } of armed) clearTimeout(timer);
+    });
+
+    it("fires under vitest's fake timers with the default clock and timer", async () => {
+      vi.useFakeTimers({ now: T0 });
+      try {
+        const provider = withRefresh(vi.fn(hangs));
+        let result: unknown = "pending";
+        provider().catch((error: unknown) => {
+          result = error;
+        });
+        await vi.advanceTimersByTimeAsync(29_999);
+        expect(result).toBe("pending");
+        await vi.advanceTimersByTimeAsync(1);
+        expect(result).toMatchObject({ code: "REFRESH_TIMEOUT" });
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+  });
+
   describe("bad credentials from the source", () => {
     it("rejects credentials that are already expired with a typed error", async () => {
       const c = clock();
@@ -357,6 +617,51 @@ describe(withRefresh.name, () => {
     it("rejects a result without keys with a typed error", async () => {
       const source = vi.fn(async () => ({ accessKeyId: "", secretAccessKey: "x" }));
       await expect(withRefresh(source)()).rejects.toMatchObject({ code: "SOURCE_RETURNED_INVALID_CREDENTIALS" });
+    });
+
+    const planted = { accessKeyId: "AKIDPLANTED01", secretAccessKey: "planted-secret-3c7e", sessionToken: "planted-token-8a1f" };
+    it.each([
+      ["a whitespace-only accessKeyId", { ...planted, accessKeyId: " \t " }],
+      ["a whitespace-only secretAccessKey", { ...planted, secretAccessKey: "\n  " }],
+      ["a numeric sessionToken", { ...planted, sessionToken: 1234567 }],
+      ["an empty sessionToken", { ...planted, sessionToken: "" }],
+      ["a whitespace-only sessionToken", { ...planted, sessionToken: "   " }],
+      ["a null sessionToken", { ...planted, sessionToken: null }],
+    ])("refuses %s, without putting any value in the error", async (_name, junk) => {
+      const source = vi.fn(async () => junk as unknown as AwsCredentialIdentity);
+      const error: unknown = await withRefresh(source)().then(
+        () => "served",
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: "SOURCE_RETURNED_INVALID_CREDENTIALS", tryNextLink: false });
+      for (const value of [...Object.values(planted), "1234567"]) {
+        expect(String(error)).not.toContain(value);
+        expect(JSON.stringify(error)).not.toContain(value);
+      }
+    });
+
+    it("accepts credentials without a sessionToken", async () => {
+      const { sessionToken: _, ...longTerm } = planted;
+      await expect(withRefresh(async () => longTerm)()).resolves.toBe(longTerm);
+    });
+
+    it("keeps serving the valid cached credentials when a refresh returns junk", async () => {
+      const c = clock();
+      const first = credentials(c.at(60 * MINUTE));
+      const source = vi.fn().mockResolvedValueOnce(first).mockResolvedValue({ ...planted, secretAccessKey: " " });
+      const events: RefreshEvent[] = [];
+      const provider = withRefresh(source, { now: c.now, jitter: false, onEvent: (e) => events.push(e) });
+      await provider();
+      c.advance(46 * MINUTE);
+      expect(await provider()).toBe(first);
+      await flush();
+      expect(await provider()).toBe(first);
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          type: "refresh-failed",
+          error: expect.objectContaining({ code: "SOURCE_RETURNED_INVALID_CREDENTIALS" }),
+        }),
+      );
     });
 
     it("serves credentials that expire inside the mandatory window with a warning, without a refresh loop", async () => {
@@ -452,6 +757,11 @@ describe(withRefresh.name, () => {
       [{ mustRefreshBeforeMs: Number.NaN }, /mustRefreshBeforeMs/],
       [{ refreshBeforeMs: 1_000, mustRefreshBeforeMs: 2_000 }, /at least mustRefreshBeforeMs/],
       [{ retry: { maxDelayMs: Number.POSITIVE_INFINITY } }, /retry.maxDelayMs/],
+      [{ refreshTimeoutMs: 0 }, /refreshTimeoutMs/],
+      [{ refreshTimeoutMs: Number.POSITIVE_INFINITY }, /refreshTimeoutMs/],
+      [{ refreshTimeoutMs: 2 ** 31 }, /refreshTimeoutMs/],
+      [{ refreshTimeoutMs: "30000" as unknown as number }, /refreshTimeoutMs/],
+      [{ setTimer: 5 as unknown as () => () => void }, /setTimer/],
     ])("throws a TypeError naming the bad option %o", (options, message) => {
       expect(() => withRefresh(async () => credentials(), options)).toThrow(message);
       expect(() => withRefresh(async () => credentials(), options)).toThrow(TypeError);

@@ -1,11 +1,10 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import {
-  CredentialsExpiredError,
-  SourceReturnedExpiredCredentialsError,
-  SourceReturnedInvalidCredentialsError,
-} from "./errors.js";
+import { retryCeilingMs } from "./backoff.js";
+import { checkCredentials } from "./check-credentials.js";
+import { CredentialsExpiredError, RefreshTimeoutError, SourceReturnedExpiredCredentialsError } from "./errors.js";
 import type { RefreshEvent, RefreshReason } from "./events.js";
-import { defaultRefreshBeforeMs, type RefreshOptions, resolveRefreshOptions } from "./options.js";
+import { type RefreshOptions, resolveRefreshOptions } from "./options.js";
+import { refreshPoints } from "./refresh-points.js";
 
 /** What a caller may pass to the provider. The SDK passes its identity properties; only `forceRefresh` is read. */
 export interface RefreshCallOptions {
@@ -18,7 +17,7 @@ interface CacheEntry {
   /** Pre-resolved, so the hot path allocates nothing. */
   readonly promise: Promise<AwsCredentialIdentity>;
   readonly expiresAt: number;
-  /** Where the (jittered) background refresh starts. */
+  /** Where the (jittered) background refresh starts, before the advisory window. */
   readonly refreshAt: number;
   /** From here on callers wait for the refresh. */
   readonly mandatoryAt: number;
@@ -42,10 +41,14 @@ interface FailureState {
  * Wraps a credential source in a memoizing cache that refreshes ahead of expiration.
  *
  * - One source call at a time, whatever the number of concurrent callers.
- * - In the advisory window the refresh runs in the background and callers keep the cached credentials.
+ * - From a jittered point before the advisory window the refresh runs in the background and callers keep the cached
+ *   credentials; the advisory window is the reserve in which failures are retried before the mandatory window.
  * - When a refresh fails, still-valid credentials keep being served and the source is retried after a backoff with
  *   full jitter; once they expire callers get a {@link CredentialsExpiredError} whose `cause` is the last failure.
- * - Decisions are made on calls, against the clock; the only timer is an unref'd one that never keeps a process alive.
+ * - A refresh that outlives `refreshTimeoutMs` is abandoned and counts as a failure
+ *   ({@link RefreshTimeoutError}), so nothing a caller awaits waits forever.
+ * - Decisions are made on calls, against the clock; the timers (the refresh deadline and the hot path's clock trust)
+ *   are unref'd and never keep a process alive.
  *
  * @param source - the provider to cache, called only when a refresh is due
  * @param options - windows, retry and observability; validated here, synchronously
@@ -92,55 +95,37 @@ export function withRefresh(
   const mayAttempt = (at: number): boolean => failure === undefined || at >= failure.nextAttemptAt;
 
   const toEntry = (credentials: AwsCredentialIdentity): CacheEntry => {
-    if (
-      credentials === null ||
-      typeof credentials !== "object" ||
-      typeof credentials.accessKeyId !== "string" ||
-      credentials.accessKeyId === "" ||
-      typeof credentials.secretAccessKey !== "string" ||
-      credentials.secretAccessKey === ""
-    ) {
-      throw new SourceReturnedInvalidCredentialsError("accessKeyId and secretAccessKey must be non-empty strings");
-    }
+    checkCredentials(credentials);
     const promise = Promise.resolve(credentials);
     const { expiration } = credentials;
     if (expiration === undefined) {
       return { credentials, promise, expiresAt: Infinity, refreshAt: Infinity, mandatoryAt: Infinity };
     }
-    const expiresAt = expiration instanceof Date ? expiration.getTime() : Number.NaN;
-    if (Number.isNaN(expiresAt)) throw new SourceReturnedInvalidCredentialsError("expiration is not a valid Date");
+    const expiresAt = expiration.getTime();
     const at = now();
     const lifetimeMs = expiresAt - at;
     if (lifetimeMs <= 0) throw new SourceReturnedExpiredCredentialsError(expiration, new Date(at));
     if (lifetimeMs <= config.mustRefreshBeforeMs) {
       emit({ type: "short-lived-credentials", expiration, remainingMs: lifetimeMs });
     }
-    // Both windows are capped to a share of the lifetime, so short-lived credentials are still served from the
-    // cache for a while instead of starting a refresh at every call.
-    const mandatoryWindowMs = Math.min(config.mustRefreshBeforeMs, lifetimeMs / 2);
-    const advisoryWindowMs = Math.max(
-      mandatoryWindowMs,
-      Math.min(config.refreshBeforeMs ?? defaultRefreshBeforeMs(lifetimeMs), (lifetimeMs * 3) / 4),
-    );
-    const mandatoryAt = expiresAt - mandatoryWindowMs;
-    const advisoryAt = expiresAt - advisoryWindowMs;
-    const refreshAt = config.jitter ? advisoryAt + config.random() * (mandatoryAt - advisoryAt) : advisoryAt;
+    const { refreshAt, mandatoryAt } = refreshPoints(expiresAt, at, config);
     return { credentials, promise, expiresAt, refreshAt, mandatoryAt };
   };
 
   const recordFailure = (error: unknown, reason: RefreshReason): void => {
     const at = now();
     const consecutiveFailures = (failure?.consecutiveFailures ?? 0) + 1;
-    const ceilingMs = Math.min(
-      hasValidCache(at) ? config.maxDelayMs : config.maxDelayWithoutCredentialsMs,
-      config.baseDelayMs * 2 ** (consecutiveFailures - 1),
-    );
+    const ceilingMs = retryCeilingMs(consecutiveFailures, at, hasValidCache(at) ? cached : undefined, config);
     const nextAttemptAt = at + config.random() * ceilingMs;
     failure = { error, consecutiveFailures, nextAttemptAt, staleAnnounced: false };
     emit({ type: "refresh-failed", reason, error, consecutiveFailures, nextAttemptAt: new Date(nextAttemptAt) });
   };
 
-  /** Starts a refresh, or joins the one in flight. */
+  /**
+   * Starts a refresh, or joins the one in flight. The returned promise settles by the deadline at the latest: then
+   * the attempt is abandoned, and whatever the source answers later (even credentials) is ignored, so a late answer
+   * can never overwrite what a newer attempt cached or reset the backoff it set.
+   */
   const refresh = (reason: RefreshReason): Promise<CacheEntry> => {
     if (inflight !== undefined) return inflight;
     emit({ type: "refresh-started", reason });
@@ -151,29 +136,45 @@ export function withRefresh(
     } catch (error) {
       pending = Promise.reject(error);
     }
-    const settled = pending.then(
-      (credentials) => {
-        inflight = undefined;
-        let entry: CacheEntry;
-        try {
-          entry = toEntry(credentials);
-        } catch (error) {
-          recordFailure(error, reason);
-          throw error;
-        }
-        cached = entry;
-        trusted = undefined;
-        failure = undefined;
-        emit({ type: "refreshed", reason, expiration: credentials.expiration, durationMs: now() - startedAt });
-        return entry;
-      },
-      (error: unknown) => {
+    let over = false;
+    const settled = new Promise<CacheEntry>((resolve, reject) => {
+      const fail = (error: unknown): void => {
+        over = true;
         inflight = undefined;
         recordFailure(error, reason);
-        throw error;
-      },
-    );
-    inflight = settled;
+        reject(error);
+      };
+      const cancelDeadline = config.setTimer(() => {
+        if (!over) fail(new RefreshTimeoutError(config.refreshTimeoutMs));
+      }, config.refreshTimeoutMs);
+      pending.then(
+        (credentials) => {
+          if (over) return;
+          cancelDeadline();
+          let entry: CacheEntry;
+          try {
+            entry = toEntry(credentials);
+          } catch (error) {
+            fail(error);
+            return;
+          }
+          over = true;
+          inflight = undefined;
+          cached = entry;
+          trusted = undefined;
+          failure = undefined;
+          emit({ type: "refreshed", reason, expiration: credentials.expiration, durationMs: now() - startedAt });
+          resolve(entry);
+        },
+        (error: unknown) => {
+          if (over) return;
+          cancelDeadline();
+          fail(error);
+        },
+      );
+    });
+    // An injected setTimer that fires at once has already ended the attempt; it must not stay in flight.
+    if (!over) inflight = settled;
     return settled;
   };
 
@@ -185,8 +186,12 @@ export function withRefresh(
     return entry.promise;
   };
 
-  /** Nothing valid to serve: the source's own error on a first call, a typed expiry error afterwards. */
+  /**
+   * Nothing valid to serve: the source's own error on a first call, a typed expiry error afterwards. A timeout is
+   * passed on as it is: `REFRESH_TIMEOUT` says more about what to fix than `CREDENTIALS_EXPIRED` would.
+   */
   const noCredentialsError = (error: unknown): unknown => {
+    if (error instanceof RefreshTimeoutError) return error;
     const expiration = cached?.credentials.expiration;
     return expiration === undefined ? error : new CredentialsExpiredError(expiration, error);
   };
