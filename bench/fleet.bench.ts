@@ -5,8 +5,14 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { sdkMemoizeContender, withRefreshContender } from "./lib/fleet/contenders.js";
-import { type Contender, type FleetParams, type FleetResult, peakPerSecond, simulateFleet } from "./lib/fleet/simulate.js";
-import type { Outage } from "./lib/fleet/sts.js";
+import {
+  type Contender,
+  type FleetParams,
+  type FleetResult,
+  type Outage,
+  peakPerSecond,
+  simulateFleet,
+} from "@workload-identity/testing";
 import { stsRateChart } from "./lib/fleet/svg.js";
 
 const MINUTE_MS = 60_000;

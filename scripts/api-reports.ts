@@ -13,18 +13,24 @@ for (const { name, dir } of publishedPackages()) {
   const result = Extractor.invoke(config, {
     localBuild: update,
     messageCallback: (message) => {
-      if (message.logLevel === "warning" || message.logLevel === "error") messages.push(message.text);
+      // `console-*` messages narrate the report itself (written, changed); the result says that already.
+      const narration = message.messageId.startsWith("console-");
+      if (!narration && (message.logLevel === "warning" || message.logLevel === "error")) messages.push(message.text);
       message.handled = true;
     },
   });
-  if (result.succeeded && messages.length === 0) {
+  if (messages.length === 0 && (result.succeeded || (update && result.apiReportChanged))) {
     console.log(`api: ${name} ${result.apiReportChanged ? "report updated" : "matches its report"}`);
     continue;
   }
   failed += 1;
-  console.error(
-    `api: ${name} ${result.apiReportChanged ? "differs from its committed report" : "has API problems"}:\n  ${messages.join("\n  ")}\n` +
-      (result.apiReportChanged ? "  If the change is deliberate, run `pnpm api:update` and commit the report.\n" : ""),
-  );
+  if (result.apiReportChanged) {
+    messages.push(
+      `see: git diff --no-index ${config.reportFilePath} ${config.reportTempFilePath}`,
+      "If the change is deliberate, run `pnpm api:update` and commit the report.",
+    );
+  }
+  const what = result.apiReportChanged ? "differs from its committed report" : "has API problems";
+  console.error(`api: ${name} ${what}:\n  ${messages.join("\n  ")}\n`);
 }
 process.exit(failed === 0 ? 0 : 1);

@@ -1,7 +1,7 @@
 // The two credential caches the fleet simulation compares, each wired to the run's virtual clock.
 import { withRefresh } from "@workload-identity/refresh";
 import { SDK_REFRESH_WINDOW_MS, sdkMemoize } from "../sdk-memoize.js";
-import type { Contender } from "./simulate.js";
+import type { Contender } from "@workload-identity/testing";
 
 /** `withRefresh` with its defaults; only the clock, its timers and the random source are the simulation's. */
 export const withRefreshContender: Contender = {

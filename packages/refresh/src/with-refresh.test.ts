@@ -1,7 +1,7 @@
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { CredentialsProviderError } from "@smithy/property-provider";
 import { describe, expect, it, vi } from "vitest";
-import { VirtualClock } from "../../../bench/lib/fleet/virtual-clock.js";
+import { VirtualClock } from "@workload-identity/testing";
 import { RefreshTimeoutError } from "./errors.js";
 import type { RefreshEvent } from "./events.js";
 import { withRefresh } from "./with-refresh.js";

@@ -1,9 +1,8 @@
 // A fleet of pods, each with its own withRefresh (defaults) over one simulated STS, all on one virtual clock, through
 // a 10-minute STS outage: the behaviour the windows, the backoff cap and the deadline exist for. The simulator is
-// the one `pnpm bench fleet` runs (bench/lib/fleet), with fewer pods.
+// the one `pnpm bench fleet` runs (@workload-identity/testing's fleet), with fewer pods.
 import { describe, expect, it } from "vitest";
-import { type Contender, type FleetParams, simulateFleet } from "../../../bench/lib/fleet/simulate.js";
-import type { Outage } from "../../../bench/lib/fleet/sts.js";
+import { type Contender, type FleetParams, type Outage, simulateFleet } from "@workload-identity/testing";
 import { type RefreshOptions, withRefresh } from "../src/index.js";
 
 const MINUTE = 60_000;

@@ -47,3 +47,13 @@ export {
   type RolesAnywhereFault,
   startRolesAnywhereEmulator,
 } from "./roles-anywhere-emulator.js";
+export {
+  type Contender,
+  type FleetParams,
+  type FleetResult,
+  peakPerSecond,
+  simulateFleet,
+} from "./fleet/simulate.js";
+export { type Outage, SimulatedSts, type SimulatedStsOptions, type StsCounts } from "./fleet/sts.js";
+export { VirtualClock } from "./fleet/virtual-clock.js";
+export { seededRandom } from "./fleet/random.js";
