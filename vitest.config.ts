@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const workspacePackages = ["refresh", "web-identity", "roles-anywhere", "credentials", "testing"];
+const workspacePackages = ["core", "refresh", "web-identity", "roles-anywhere", "credentials", "testing"];
 
 // Tests import the packages' TypeScript sources, so no build is needed to run them.
 const alias = Object.fromEntries(

@@ -1,4 +1,4 @@
-import { WorkloadIdentityError } from "@workload-identity/refresh";
+import { redact, WorkloadIdentityError } from "@workload-identity/core";
 
 /** Which credential source a half configuration belongs to. */
 export type HalfConfiguredSource = "web-identity" | "pod-identity" | "roles-anywhere";
@@ -100,26 +100,42 @@ export class SdkChainError extends WorkloadIdentityError {
 }
 
 /**
+ * The AWS SDK's default chain failed with an error of its own (a profile that is configured but broken, an SSO
+ * session that expired, a `credential_process` that fails). Its name and message are kept, redacted, and so is its
+ * `tryNextLink`; the SDK's error itself is kept only as a redacted copy.
+ */
+export class SdkChainFailedError extends WorkloadIdentityError {
+  constructor(cause: unknown) {
+    super(
+      "SDK_CHAIN_FAILED",
+      `No workload identity is configured, and the AWS SDK's default chain failed: ${describeCause(cause)}. Fix the ` +
+        "profile or login it names (see `npx @workload-identity/credentials explain`).",
+      { cause, tryNextLink: (cause as { tryNextLink?: unknown } | undefined)?.tryNextLink === true },
+    );
+  }
+}
+
+/**
  * How the CLI and `explain` state an error: our errors (and the other workload-identity packages') by their message,
  * whose `code` is shown beside it; anything else as {@link describeCause} does.
  */
 export function errorMessage(error: unknown): string {
   return error instanceof Error && typeof (error as { code?: unknown }).code === "string" && !isSystemError(error)
-    ? error.message
+    ? redact(error.message)
     : describeCause(error);
 }
 
 // Node's system errors carry a string `code` too (ECONNREFUSED), but their message alone lacks the context.
 const isSystemError = (error: Error) => typeof (error as { syscall?: unknown }).syscall === "string";
 
-/** A one-line description of an SDK error: name, message, and the service's error `Code` if it returned one. */
+/** A one-line description of an SDK error, redacted: name, message, and the service's error `Code` if it returned one. */
 export function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof Error)) return redact(String(error));
   const serviceCode = (error as { Code?: unknown }).Code;
   const serviceMessage = (error as { Message?: unknown }).Message;
   const extra =
     typeof serviceCode === "string"
       ? ` (${serviceCode}${typeof serviceMessage === "string" ? `: ${serviceMessage}` : ""})`
       : "";
-  return `${error.name}: ${error.message.split("\n")[0] ?? ""}${extra}`;
+  return redact(`${error.name}: ${error.message.split("\n")[0] ?? ""}${extra}`);
 }

@@ -12,7 +12,8 @@ import {
 } from "./env.js";
 import { describeCause, errorMessage } from "./errors.js";
 import { type FromEnvironmentAwareInit, prepareSource, rolesAnywhereInit } from "./from-environment-aware.js";
-import { displayPath, PATH_VARIABLES, redact, secretValues } from "./redact.js";
+import { redactValue } from "@workload-identity/core";
+import { displayPath, PATH_VARIABLES, registerEnvironmentSecrets } from "./redact.js";
 import type { CredentialSourceName, SourceDecision } from "./select-source.js";
 
 /** Options of {@link explain}: those of `fromEnvironmentAware`, plus whether to resolve credentials. */
@@ -100,8 +101,8 @@ export async function explain(init: ExplainInit = {}): Promise<Explanation> {
   const env: Environment = process.env;
   const { privateKey, passphrase } = providerInit.rolesAnywhere ?? {};
   const inlineKey = typeof privateKey === "string" && displayPath(privateKey) !== privateKey ? privateKey : undefined;
-  const secrets = secretValues(env, [inlineKey, passphrase]);
-  return redact(await explainUnredacted(providerInit, env, resolve, now), secrets);
+  registerEnvironmentSecrets(env, [inlineKey, passphrase]);
+  return redactValue(await explainUnredacted(providerInit, env, resolve, now));
 }
 
 async function explainUnredacted(

@@ -6,7 +6,7 @@ import type { FromTokenFileInit } from "@workload-identity/web-identity";
 import { ENV_ROLE_ARN, ENV_WEB_IDENTITY_TOKEN_FILE, type Environment } from "./env.js";
 import { describeCause, HalfConfiguredError, NoCredentialSourceError, PassphraseFileError } from "./errors.js";
 import { lazyProvider } from "./lazy-provider.js";
-import { redact, secretValues } from "./redact.js";
+import { registerEnvironmentSecrets } from "./redact.js";
 import { type PodIdentityOptions, podIdentitySource, validatePodIdentityOptions } from "./pod-identity.js";
 import { type RolesAnywhereEnvConfig, type SourceDecision, selectSource } from "./select-source.js";
 import { type SdkChainOptions, sdkChainSource } from "./sdk-chain.js";
@@ -93,8 +93,8 @@ function createEntry(init: FromEnvironmentAwareInit, env: Environment): SharedEn
   }
   const { logger } = init;
   // Another package's error message may quote a path variable that holds the secret itself (a pasted token).
-  const secrets = secretValues(env, [init.rolesAnywhere?.passphrase]);
-  const tapped = (options: RefreshOptions | undefined) => tapRefresh(options, state, decision.source, logger, secrets);
+  registerEnvironmentSecrets(env, [init.rolesAnywhere?.passphrase]);
+  const tapped = (options: RefreshOptions | undefined) => tapRefresh(options, state, decision.source, logger);
   let provider: AwsCredentialIdentityProvider;
   switch (decision.source) {
     case "explicit":
@@ -189,7 +189,6 @@ function tapRefresh(
   state: SharedSourceState,
   source: string,
   logger: Logger | undefined,
-  secrets: readonly string[],
 ): RefreshOptions {
   const onEvent = options?.onEvent;
   const now = options?.now ?? Date.now;
@@ -202,7 +201,7 @@ function tapRefresh(
       } else if (event.type === "refresh-failed") {
         logger?.warn(
           `${LOG_PREFIX} ${source} refresh failed (${event.consecutiveFailures} in a row; next attempt after ` +
-            `${event.nextAttemptAt.toISOString()}): ${redact(describeCause(event.error), secrets)}`,
+            `${event.nextAttemptAt.toISOString()}): ${describeCause(event.error)}`,
         );
       } else if (event.type === "stale-credentials-served") {
         logger?.warn(`${LOG_PREFIX} ${source} serving cached credentials until ${event.expiration?.toISOString() ?? "—"}`);
@@ -241,6 +240,15 @@ function validateInit(init: FromEnvironmentAwareInit): void {
   }
   if (init.fallback !== undefined && init.fallback !== false && (init.fallback === null || typeof init.fallback !== "object")) {
     throw new TypeError("fromEnvironmentAware: fallback must be false or an object of SDK chain options.");
+  }
+  if (init.fallback) {
+    const { timeoutMs, maxRetries } = init.fallback;
+    if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+      throw new TypeError(`fromEnvironmentAware: fallback.timeoutMs must be a positive number of milliseconds; got ${String(timeoutMs)}.`);
+    }
+    if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) {
+      throw new TypeError(`fromEnvironmentAware: fallback.maxRetries must be a whole number, 0 or more; got ${String(maxRetries)}.`);
+    }
   }
   const { logger } = init;
   if (logger !== undefined) {

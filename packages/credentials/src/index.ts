@@ -22,6 +22,7 @@ export {
   PassphraseFileError,
   PodIdentityError,
   SdkChainError,
+  SdkChainFailedError,
 } from "./errors.js";
 export { type ExplainedVariable, type ExplainInit, type Explanation, explain } from "./explain.js";
 export { formatExplanation } from "./format-explanation.js";

@@ -2,7 +2,8 @@
 import { errorMessage } from "./errors.js";
 import { explain } from "./explain.js";
 import { formatExplanation } from "./format-explanation.js";
-import { redact, secretValues } from "./redact.js";
+import { redact } from "@workload-identity/core";
+import { registerEnvironmentSecrets } from "./redact.js";
 import { whoami } from "./whoami.js";
 
 const USAGE = `usage: workload-identity-credentials <command> [options]
@@ -44,7 +45,8 @@ export async function main(argv: readonly string[], out: (text: string) => void,
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     // Another package's message may quote a path variable that holds the secret itself (a pasted token).
-    const message = redact(errorMessage(error), secretValues(process.env));
+    registerEnvironmentSecrets(process.env);
+    const message = redact(errorMessage(error));
     err(json ? `${JSON.stringify({ error: { code: code ?? null, message } }, null, 2)}\n` : `error: ${typeof code === "string" ? `${code}: ` : ""}${message}\n`);
     return 1;
   }

@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from "@aws-sdk/types";
-import { SdkChainError } from "./errors.js";
+import { SdkChainError, SdkChainFailedError } from "./errors.js";
 import type { SharedSourceState } from "./shared-cache.js";
 
 /** Options for the SDK chain fallback. */
@@ -9,6 +9,17 @@ export interface SdkChainOptions {
    * @defaultValue the `AWS_PROFILE` variable, else `default`
    */
   profile?: string;
+  /**
+   * Connect and response timeout of each request the chain makes to the instance metadata service (IMDS) or a
+   * container credentials endpoint, in milliseconds.
+   * @defaultValue 1000 (the SDK's)
+   */
+  timeoutMs?: number;
+  /**
+   * Retries of those requests, per refresh.
+   * @defaultValue 0 (the SDK's)
+   */
+  maxRetries?: number;
 }
 
 // The chain announces each link it tries through `logger.debug`; the last one announced before success answered.
@@ -45,6 +56,9 @@ export function sdkChainSource(
       const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
       chain = defaultProvider({
         ...(options.profile === undefined ? {} : { profile: options.profile }),
+        // Said here rather than left to the SDK, so the deadline of a hung metadata endpoint is ours and documented.
+        timeout: options.timeoutMs ?? 1000,
+        maxRetries: options.maxRetries ?? 0,
         logger: tracker,
       });
     }
@@ -55,11 +69,12 @@ export function sdkChainSource(
       state.link = linkName(lastLink, features);
       return credentials;
     } catch (error) {
-      // The chain ran out of links: nothing configured anywhere. Other errors (a broken profile) pass as they are.
+      // The chain ran out of links: nothing configured anywhere. Other errors (a broken profile) are the SDK's own,
+      // which may hold a raw service response: they are passed on redacted, in an error of ours.
       if (error instanceof Error && error.message.startsWith("Could not load credentials from any providers")) {
         throw new SdkChainError(error);
       }
-      throw error;
+      throw new SdkChainFailedError(error);
     }
   };
 }

@@ -19,6 +19,7 @@ import {
   ROLES_ANYWHERE_OPTIONAL,
   ROLES_ANYWHERE_REQUIRED,
 } from "./env.js";
+import { parseRoleArn, ROLE_ARN_EXAMPLE } from "@workload-identity/core";
 import { HalfConfiguredError, InvalidEnvironmentValueError } from "./errors.js";
 
 /** The credential sources, in selection order. */
@@ -106,6 +107,15 @@ function webIdentity(env: Environment): Candidate {
         [present],
         [missing],
         "On EKS, annotate the service account with eks.amazonaws.com/role-arn and restart the pod.",
+      ),
+    };
+  }
+  if (parseRoleArn(roleArn) === undefined) {
+    return {
+      state: "half",
+      error: new InvalidEnvironmentValueError(
+        ENV_ROLE_ARN,
+        `is ${JSON.stringify(roleArn.slice(0, 200))}, not an IAM role ARN: set it to one like ${ROLE_ARN_EXAMPLE}`,
       ),
     };
   }

@@ -2,6 +2,11 @@ import type { FromEnvironmentAwareInit } from "./from-environment-aware.js";
 import { prepareSource } from "./from-environment-aware.js";
 import type { CredentialSourceName } from "./select-source.js";
 
+/** How long opening the connection to STS may take. */
+const STS_CONNECT_TIMEOUT_MS = 3_000;
+/** How long the GetCallerIdentity call may take in all (the SDK retries inside it). */
+const STS_TIMEOUT_MS = 10_000;
+
 /** Options of {@link whoami}. */
 export interface WhoamiInit extends FromEnvironmentAwareInit {
   /**
@@ -33,9 +38,16 @@ export async function whoami(init: WhoamiInit = {}): Promise<WhoamiResult> {
   const credentials = await prepared.provider();
   const region = regionOption ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
   const { GetCallerIdentityCommand, STSClient } = await import("@aws-sdk/client-sts");
-  const client = new STSClient({ region, credentials });
+  const client = new STSClient({
+    region,
+    credentials,
+    // The SDK's default handler has no timeouts: a hung endpoint must fail, not wait.
+    requestHandler: { connectionTimeout: STS_CONNECT_TIMEOUT_MS, requestTimeout: STS_TIMEOUT_MS },
+  });
   try {
-    const identity = await client.send(new GetCallerIdentityCommand({}));
+    const identity = await client.send(new GetCallerIdentityCommand({}), {
+      abortSignal: AbortSignal.timeout(STS_TIMEOUT_MS),
+    });
     const link = prepared.entry?.state.link;
     return {
       account: identity.Account ?? "",

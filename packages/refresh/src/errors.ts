@@ -1,39 +1,13 @@
-import { CredentialsProviderError } from "@smithy/property-provider";
+import { describeError, WorkloadIdentityError } from "@workload-identity/core";
 
-/** Options shared by every error of this project. */
-export interface WorkloadIdentityErrorOptions {
-  /** Whether a credential chain should try its next source. Defaults to `false`: configured but broken. */
-  tryNextLink?: boolean;
-  /** The error that led to this one. */
-  cause?: unknown;
-}
-
-/**
- * Base class of every error thrown by the workload-identity packages.
- *
- * It extends the SDK's `CredentialsProviderError`, so SDK chains decide on `tryNextLink` as usual, and adds a
- * stable `code` that callers can switch on. Messages never contain a secret.
- */
-export class WorkloadIdentityError extends CredentialsProviderError {
-  /** A stable, documented identifier of the failure, e.g. `CREDENTIALS_EXPIRED`. */
-  readonly code: string;
-
-  constructor(code: string, message: string, options: WorkloadIdentityErrorOptions = {}) {
-    super(message, { tryNextLink: options.tryNextLink ?? false });
-    // The smithy base pins the prototype to its own class; restore ours so `instanceof` and `name` work.
-    Object.setPrototypeOf(this, new.target.prototype);
-    this.name = new.target.name;
-    this.code = code;
-    if (options.cause !== undefined) this.cause = options.cause;
-  }
-}
+export { WorkloadIdentityError, type WorkloadIdentityErrorOptions } from "@workload-identity/core";
 
 /** The cached credentials have expired and the source failed to provide new ones. */
 export class CredentialsExpiredError extends WorkloadIdentityError {
   constructor(expiration: Date, cause: unknown) {
     super(
       "CREDENTIALS_EXPIRED",
-      `The cached credentials expired at ${expiration.toISOString()} and refreshing them failed: ${withoutFinalStop(describe(cause))}. ` +
+      `The cached credentials expired at ${expiration.toISOString()} and refreshing them failed: ${withoutFinalStop(describeError(cause))}. ` +
         "Fix the credential source (see the cause); callers get new credentials as soon as it answers.",
       { cause },
     );
@@ -82,14 +56,4 @@ export class SourceReturnedInvalidCredentialsError extends WorkloadIdentityError
 
 function withoutFinalStop(text: string): string {
   return text.endsWith(".") ? text.slice(0, -1) : text;
-}
-
-/** A short description of an error for messages: its name, code and message, never its other fields. */
-export function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const prefix = typeof code === "string" && code !== error.name ? `${error.name} (${code})` : error.name;
-    return `${prefix}: ${error.message}`;
-  }
-  return String(error);
 }

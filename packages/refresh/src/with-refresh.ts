@@ -1,4 +1,5 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import { registerSecret } from "@workload-identity/core";
 import { retryCeilingMs } from "./backoff.js";
 import { checkCredentials } from "./check-credentials.js";
 import { CredentialsExpiredError, RefreshTimeoutError, SourceReturnedExpiredCredentialsError } from "./errors.js";
@@ -96,6 +97,8 @@ export function withRefresh(
 
   const toEntry = (credentials: AwsCredentialIdentity): CacheEntry => {
     checkCredentials(credentials);
+    // From now on the redaction rule removes these from any message, whichever package writes it.
+    registerSecret(credentials.secretAccessKey, credentials.sessionToken);
     const promise = Promise.resolve(credentials);
     const { expiration } = credentials;
     if (expiration === undefined) {

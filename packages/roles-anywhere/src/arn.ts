@@ -1,23 +1,9 @@
+import { isRegion, type ParsedArn, parseArn, parseRoleArn as parseRoleArnValue, ROLE_ARN_EXAMPLE } from "@workload-identity/core";
 import { RolesAnywhereOptionError } from "./errors.js";
 
-/** The parts of an ARN this package reads. */
-export interface ParsedArn {
-  readonly partition: string;
-  readonly service: string;
-  readonly region: string;
-  readonly accountId: string;
-  readonly resource: string;
-}
+export { isRegion, type ParsedArn } from "@workload-identity/core";
 
-const ARN = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):(.+)$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ID = /^[A-Za-z0-9-]{1,64}$/;
-const ROLE_PATH_AND_NAME = /^(\/[\u0021-\u007e]*\/|\/)?[\w+=,.@-]{1,64}$/;
-
-/** Whether `value` looks like an AWS region name (`eu-west-1`, `us-gov-west-1`). */
-export function isRegion(value: string): boolean {
-  return REGION.test(value);
-}
 
 /** Parses a trust anchor ARN, `arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID`. */
 export function parseTrustAnchorArn(value: unknown, option = "trustAnchorArn"): ParsedArn {
@@ -31,11 +17,10 @@ export function parseProfileArn(value: unknown, option = "profileArn"): ParsedAr
 
 /** Parses an IAM role ARN, `arn:aws:iam::ACCOUNT:role/PATH/NAME`. */
 export function parseRoleArn(value: unknown, option = "roleArn"): ParsedArn {
-  const arn = parse(value, option, "arn:aws:iam::123456789012:role/NAME");
-  const name = arn.resource.slice("role/".length - 1);
-  if (arn.service !== "iam" || arn.region !== "" || arn.accountId === "" || !arn.resource.startsWith("role/") || !ROLE_PATH_AND_NAME.test(name)) {
-    throw invalid(option, value as string, "arn:aws:iam::123456789012:role/NAME");
-  }
+  parse(value, option, ROLE_ARN_EXAMPLE);
+  const arn = parseRoleArnValue(value as string);
+  // Roles Anywhere is AWS's own: its roles always belong to an account.
+  if (arn === undefined || arn.accountId === "") throw invalid(option, value as string, ROLE_ARN_EXAMPLE);
   return arn;
 }
 
@@ -45,7 +30,7 @@ function parseRolesAnywhereArn(value: unknown, option: string, kind: "trust-anch
   const [type, id, ...rest] = arn.resource.split("/");
   if (
     arn.service !== "rolesanywhere" ||
-    !REGION.test(arn.region) ||
+    !isRegion(arn.region) ||
     arn.accountId === "" ||
     type !== kind ||
     id === undefined ||
@@ -65,14 +50,14 @@ function parse(value: unknown, option: string, example: string): ParsedArn {
       `${option} is required: the ARN, like ${example}.`,
     );
   }
-  const match = ARN.exec(value);
-  if (match === null) throw invalid(option, value, example);
-  const [, partition = "", service = "", region = "", accountId = "", resource = ""] = match;
-  return { partition, service, region, accountId, resource };
+  const arn = parseArn(value);
+  if (arn === undefined) throw invalid(option, value, example);
+  return arn;
 }
 
 function invalid(option: string, value: string, example: string): RolesAnywhereOptionError {
-  // ARNs are identifiers, not secrets, so the value is quoted to show what is wrong.
+  // ARNs are identifiers, not secrets, so the value is quoted (JSON-escaped, so a control character shows as such)
+  // to show what is wrong; the redaction rule still removes anything shaped like a secret.
   return new RolesAnywhereOptionError(
     "ROLES_ANYWHERE_INVALID_ARN",
     option,

@@ -1,3 +1,4 @@
+import { redact } from "@workload-identity/core";
 import { RolesAnywhereRequestError, RolesAnywhereServiceError } from "./errors.js";
 
 /** The credentials of CreateSession's `credentialSet[0]`. */
@@ -82,8 +83,13 @@ function serviceError(response: Response, text: string, requestId: string | unde
   // restJson1: the type is the x-amzn-ErrorType header, else the body's `code` or `__type`.
   const bodyType = [parsed.code, parsed.__type].find((value): value is string => typeof value === "string" && value !== "");
   const errorType = sanitizeErrorType(response.headers.get("x-amzn-errortype") ?? bodyType) ?? `HTTP${response.status}`;
+  // The body itself is never quoted: a proxy's page or an endpoint that echoes the request can hold anything. Only
+  // AWS's own JSON `message` is kept, shortened and redacted.
   const message = parsed.message ?? parsed.Message;
-  const serviceMessage = typeof message === "string" ? message : text.slice(0, 300).replace(/\s+/g, " ").trim();
+  const serviceMessage =
+    typeof message === "string"
+      ? redact(message.slice(0, 300).replace(/\s+/g, " ").trim())
+      : `no JSON message (${text.length} bytes of ${response.headers.get("content-type") ?? "unknown type"})`;
   return new RolesAnywhereServiceError({ errorType, serviceMessage, requestId, statusCode: response.status });
 }
 
@@ -125,7 +131,8 @@ function parseCredentials(text: string, status: number, requestId: string | unde
 /** As AWS's clients do: drop a ":http://internal.amazon.com/…" suffix and an "aws.protocoltests#" namespace. */
 function sanitizeErrorType(raw: string | undefined): string | undefined {
   const type = raw?.split(":")[0]?.split("#").pop()?.trim();
-  return type === undefined || type === "" ? undefined : type;
+  // A type is an identifier; anything else (an echo, a page) is not one and is not quoted.
+  return type === undefined || !/^[A-Za-z][\w.]{0,99}$/.test(type) ? undefined : type;
 }
 
 function causeMessage(error: unknown): string {

@@ -1,4 +1,4 @@
-import { WorkloadIdentityError } from "@workload-identity/refresh";
+import { redact, WorkloadIdentityError } from "@workload-identity/core";
 
 /** Every `code` an error of this package can carry (documented, with what to do, in the README). */
 export type RolesAnywhereErrorCode =
@@ -9,6 +9,7 @@ export type RolesAnywhereErrorCode =
   | "ROLES_ANYWHERE_INVALID_DURATION"
   // certificate, chain and key
   | "ROLES_ANYWHERE_FILE_UNREADABLE"
+  | "ROLES_ANYWHERE_FILE_TOO_LARGE"
   | "ROLES_ANYWHERE_INVALID_CERTIFICATE"
   | "ROLES_ANYWHERE_INVALID_CERTIFICATE_CHAIN"
   | "ROLES_ANYWHERE_INVALID_PRIVATE_KEY"
@@ -57,6 +58,7 @@ export class CertificateMaterialError extends WorkloadIdentityError {
     code: Extract<
       RolesAnywhereErrorCode,
       | "ROLES_ANYWHERE_FILE_UNREADABLE"
+      | "ROLES_ANYWHERE_FILE_TOO_LARGE"
       | "ROLES_ANYWHERE_INVALID_CERTIFICATE"
       | "ROLES_ANYWHERE_INVALID_CERTIFICATE_CHAIN"
       | "ROLES_ANYWHERE_INVALID_PRIVATE_KEY"
@@ -83,7 +85,7 @@ export class RolesAnywhereServiceError extends WorkloadIdentityError {
   readonly requestId: string | undefined;
   /** The HTTP status of the answer. */
   readonly statusCode: number;
-  /** AWS's own message, verbatim. */
+  /** AWS's own message (its JSON `message`, shortened and redacted); the body itself is never kept. */
   readonly serviceMessage: string;
 
   constructor(details: { errorType: string; serviceMessage: string; requestId: string | undefined; statusCode: number }) {
@@ -96,7 +98,7 @@ export class RolesAnywhereServiceError extends WorkloadIdentityError {
     this.errorType = details.errorType;
     this.requestId = details.requestId;
     this.statusCode = details.statusCode;
-    this.serviceMessage = details.serviceMessage;
+    this.serviceMessage = redact(details.serviceMessage);
   }
 }
 

@@ -4,6 +4,7 @@ import { sendCreateSession, serializeCreateSessionBody } from "./create-session.
 import { describeCertificate, loadCredentialMaterial, validityOf } from "./material.js";
 import { type FromRolesAnywhereInit, resolveSessionsUrl, validateRolesAnywhereOptions } from "./options.js";
 import { signCreateSessionRequest } from "./sign.js";
+import { createSessionFetch } from "./transport.js";
 
 /** A certificate expiring sooner than this gets one warning in the log. */
 export const CERTIFICATE_EXPIRY_WARNING_MS = 7 * 24 * 3_600_000;
@@ -27,7 +28,7 @@ export const CERTIFICATE_EXPIRY_WARNING_MS = 7 * 24 * 3_600_000;
 export function fromRolesAnywhere(init: FromRolesAnywhereInit): AwsCredentialIdentityProvider {
   const options = validateRolesAnywhereOptions(init);
   const { logger, now } = options;
-  const doFetch = options.fetch;
+  const doFetch = options.fetch ?? createSessionFetch(options.connectTimeoutMs);
   let warnedSerial: string | undefined;
 
   const createSession = async (): Promise<AwsCredentialIdentity> => {
@@ -60,7 +61,7 @@ export function fromRolesAnywhere(init: FromRolesAnywhereInit): AwsCredentialIde
       headers: signed.headers,
       body,
       timeoutMs: options.timeoutMs,
-      fetch: doFetch ?? globalThis.fetch,
+      fetch: doFetch,
     });
     logger?.info(
       `IAM Roles Anywhere: credentials for ${options.roleArn} until ${credentials.expiration.toISOString()}.`,

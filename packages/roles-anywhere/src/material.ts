@@ -1,5 +1,6 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
+import { looksLikeSecret, registerSecret } from "@workload-identity/core";
 import { CertificateMaterialError } from "./errors.js";
 import type { MaterialInput } from "./options.js";
 
@@ -28,6 +29,13 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g
 const KEY_LABELS = new Set(["PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"]);
 const SUPPORTED_CURVES: Record<string, string> = { prime256v1: "P-256", secp384r1: "P-384" };
 
+/** A certificate, chain or key file is a few KiB; anything this large is the wrong file (and would be read whole). */
+export const MAX_MATERIAL_FILE_BYTES = 1024 * 1024;
+/** The most intermediates sent in `X-Amz-X509-Chain`; real chains have one or two. */
+export const MAX_CHAIN_CERTIFICATES = 5;
+/** The most bytes of `X-Amz-X509-Chain` (base64 DER, comma-separated): past this, servers and proxies refuse the header. */
+export const MAX_CHAIN_HEADER_BYTES = 16 * 1024;
+
 /**
  * Reads (paths asynchronously, every call) and checks the certificate, chain and key: each parses, the key is RSA or
  * EC P-256/P-384 and matches the certificate, and the certificate is within its validity period at `now`.
@@ -42,6 +50,9 @@ export async function loadCredentialMaterial(source: CredentialMaterialSource, n
   const [certificate, ...bundled] = parseCertificates(certificateInput, "ROLES_ANYWHERE_INVALID_CERTIFICATE");
   if (certificate === undefined) throw new Error("unreachable: parseCertificates returns at least one certificate");
   const chain = chainInput === undefined ? bundled : parseCertificates(chainInput, "ROLES_ANYWHERE_INVALID_CERTIFICATE_CHAIN");
+  checkChainSize(chain, (chainInput ?? certificateInput).name);
+  // From now on the redaction rule removes the key and its passphrase from any message, whoever writes it.
+  registerSecret(source.passphrase, keyInput.bytes.toString("utf8"));
   const privateKey = parsePrivateKey(keyInput, source.passphrase);
   const algorithm = signingAlgorithmFor(privateKey, keyInput.name);
   if (!certificate.checkPrivateKey(privateKey)) {
@@ -61,30 +72,64 @@ export interface ReadInput {
   readonly bytes: Buffer;
 }
 
-/** Long base64 opening with "M" (a DER SEQUENCE, as every key and certificate is): content, never a file name. */
-const LOOKS_LIKE_BASE64 = /^M[A-Za-z0-9+/=\r\n]{63,}$/;
-
-/** Reads a path, or wraps inline PEM text / bytes. A string is inline content when it holds a PEM header. */
+/**
+ * Reads a path, or wraps inline PEM text / bytes. A string is inline content when it holds a proper PEM header; any
+ * other string that looks like a secret (base64 of a PEM, as in a Kubernetes Secret's `data:`; a PEM with a damaged
+ * BEGIN line; hex or base64 DER) is refused without being echoed, never read as a path.
+ */
 export async function readInput(input: MaterialInput, what: string): Promise<ReadInput> {
   if (typeof input !== "string") return { name: `the inline ${what}`, bytes: Buffer.from(input) };
-  if (input.includes("-----BEGIN ")) return { name: `the inline ${what}`, bytes: Buffer.from(input, "utf8") };
-  if (LOOKS_LIKE_BASE64.test(input)) {
-    // Key material without its PEM armour, pasted where a path belongs: refuse it without echoing it.
+  if (/-----BEGIN [A-Z0-9 ]+-----/.test(input)) return { name: `the inline ${what}`, bytes: Buffer.from(input, "utf8") };
+  if (looksLikeSecret(input)) {
+    registerSecret(input);
     throw new CertificateMaterialError(
       "ROLES_ANYWHERE_FILE_UNREADABLE",
-      `The ${what} is neither a path nor PEM: it looks like bare base64 content. Give a file path, or the PEM text ` +
-        "with its -----BEGIN and -----END lines.",
+      `The ${what} is neither a file path nor PEM text: it looks like encoded key or certificate material. Give a ` +
+        "file path, or the PEM text with intact -----BEGIN and -----END lines (the base64 `data:` value of a " +
+        "Kubernetes Secret must be decoded first: mount the Secret as a file, or use `stringData`).",
     );
   }
   try {
-    return { name: input, bytes: await readFile(input) };
+    return { name: input, bytes: await readSmallFile(input, what) };
   } catch (error) {
+    if (error instanceof CertificateMaterialError) throw error;
     const reason = (error as NodeJS.ErrnoException).code ?? "read error";
     throw new CertificateMaterialError(
       "ROLES_ANYWHERE_FILE_UNREADABLE",
       `Cannot read the ${what} file ${input} (${reason}). Check the path and that this process may read it ` +
         "(for a Kubernetes secret, the volume mount and its defaultMode).",
       { cause: error },
+    );
+  }
+}
+
+/** Reads a file of at most MAX_MATERIAL_FILE_BYTES, without reading more of a larger one. */
+async function readSmallFile(path: string, what: string): Promise<Buffer> {
+  const file = await open(path, "r");
+  try {
+    const { size } = await file.stat();
+    if (size > MAX_MATERIAL_FILE_BYTES) {
+      throw new CertificateMaterialError(
+        "ROLES_ANYWHERE_FILE_TOO_LARGE",
+        `The ${what} file ${path} is ${size} bytes; a ${what} is a few KiB (at most ${MAX_MATERIAL_FILE_BYTES} bytes ` +
+          "are read). Check that the path names the right file.",
+      );
+    }
+    return await file.readFile();
+  } finally {
+    await file.close();
+  }
+}
+
+/** Refuses a chain too long for the `X-Amz-X509-Chain` header, before anything is sent. */
+function checkChainSize(chain: readonly X509Certificate[], name: string): void {
+  const headerBytes = chain.reduce((total, certificate) => total + Math.ceil(certificate.raw.length / 3) * 4 + 1, 0);
+  if (chain.length > MAX_CHAIN_CERTIFICATES || headerBytes > MAX_CHAIN_HEADER_BYTES) {
+    throw new CertificateMaterialError(
+      "ROLES_ANYWHERE_INVALID_CERTIFICATE_CHAIN",
+      `${capitalize(name)} gives ${chain.length} intermediate certificates (${headerBytes} bytes in X-Amz-X509-Chain); ` +
+        `at most ${MAX_CHAIN_CERTIFICATES} and ${MAX_CHAIN_HEADER_BYTES} bytes are sent. Keep only the intermediates ` +
+        "between your certificate and the trust anchor's CA (not the CA itself, nor unrelated certificates).",
     );
   }
 }

@@ -1,5 +1,11 @@
 import type { Logger } from "@aws-sdk/types";
 import type { RefreshOptions } from "@workload-identity/refresh";
+import {
+  MAX_SESSION_DURATION_SECONDS,
+  MIN_SESSION_DURATION_SECONDS,
+  SESSION_NAME_PATTERN,
+  SESSION_NAME_RULE,
+} from "@workload-identity/core";
 import { isRegion, parseProfileArn, parseRoleArn, parseTrustAnchorArn } from "./arn.js";
 import { RolesAnywhereOptionError } from "./errors.js";
 
@@ -47,10 +53,15 @@ export interface FromRolesAnywhereInit {
    */
   endpoint?: string;
   /**
-   * How long one CreateSession call may take, in milliseconds.
+   * How long one CreateSession call may take in all (connect, send, answer), in milliseconds.
    * @defaultValue 10000
    */
   timeoutMs?: number;
+  /**
+   * How long opening the connection to the endpoint may take, in milliseconds (with the default `fetch` only).
+   * @defaultValue 3000
+   */
+  connectTimeoutMs?: number;
   /** Cache and refresh behaviour, passed to `withRefresh`. */
   refresh?: RefreshOptions;
   /** Receives one line per refresh and failure; never a key, passphrase or credential. */
@@ -61,8 +72,8 @@ export interface FromRolesAnywhereInit {
    */
   now?: () => Date;
   /**
-   * The `fetch` used for CreateSession.
-   * @defaultValue globalThis.fetch
+   * The `fetch` used for CreateSession; `connectTimeoutMs` does not apply to one given here, `timeoutMs` does.
+   * @defaultValue undici's fetch on an agent with `connectTimeoutMs`
    */
   fetch?: typeof fetch;
 }
@@ -85,6 +96,7 @@ export interface ResolvedRolesAnywhereOptions {
   readonly roleSessionName: string | undefined;
   readonly endpoint: string | undefined;
   readonly timeoutMs: number;
+  readonly connectTimeoutMs: number;
   readonly logger: Logger | undefined;
   readonly now: () => Date;
   readonly fetch: typeof fetch | undefined;
@@ -93,13 +105,13 @@ export interface ResolvedRolesAnywhereOptions {
 /** The environment variable that overrides the Roles Anywhere endpoint, as in every AWS SDK. Read at call time. */
 export const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL_ROLESANYWHERE";
 /** The least `durationSeconds` CreateSession accepts: 15 minutes. */
-export const MIN_DURATION_SECONDS = 900;
+export const MIN_DURATION_SECONDS = MIN_SESSION_DURATION_SECONDS;
 /** The most `durationSeconds` CreateSession accepts: 12 hours. */
-export const MAX_DURATION_SECONDS = 43_200;
+export const MAX_DURATION_SECONDS = MAX_SESSION_DURATION_SECONDS;
 /** The session duration requested when none is given (as AWS's signing helper does). */
 export const DEFAULT_DURATION_SECONDS = 3600;
 const DEFAULT_TIMEOUT_MS = 10_000;
-const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
 
 /**
  * Checks every option of {@link fromRolesAnywhere} without any I/O and applies the defaults. A CLI can call it on its
@@ -162,19 +174,22 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
   }
 
   if (init.roleSessionName !== undefined) {
-    if (typeof init.roleSessionName !== "string" || !ROLE_SESSION_NAME.test(init.roleSessionName)) {
-      throw optionError(
-        "roleSessionName",
-        `roleSessionName must be 2 to 64 characters of letters, digits and +=,.@_-; got ${quote(init.roleSessionName)}.`,
-      );
+    if (typeof init.roleSessionName !== "string" || !SESSION_NAME_PATTERN.test(init.roleSessionName)) {
+      throw optionError("roleSessionName", `roleSessionName must be ${SESSION_NAME_RULE}; got ${quote(init.roleSessionName)}.`);
     }
   }
 
   if (init.endpoint !== undefined) checkEndpoint(init.endpoint, "endpoint");
 
   const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw optionError("timeoutMs", `timeoutMs must be a positive number of milliseconds; got ${quote(timeoutMs)}.`);
+  const connectTimeoutMs = init.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  for (const [name, value] of [
+    ["timeoutMs", timeoutMs],
+    ["connectTimeoutMs", connectTimeoutMs],
+  ] as const) {
+    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+      throw optionError(name, `${name} must be a positive number of milliseconds; got ${quote(value)}.`);
+    }
   }
   for (const name of ["now", "fetch"] as const) {
     if (init[name] !== undefined && typeof init[name] !== "function") throw optionError(name, `${name} must be a function.`);
@@ -201,6 +216,7 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
     roleSessionName: init.roleSessionName,
     endpoint: init.endpoint,
     timeoutMs,
+    connectTimeoutMs,
     logger: init.logger,
     now: init.now ?? (() => new Date()),
     fetch: init.fetch,

@@ -1,4 +1,4 @@
-import { WorkloadIdentityError } from "@workload-identity/refresh";
+import { WorkloadIdentityError } from "@workload-identity/core";
 
 /** radosgw (or one of the Ceph daemons under it) did not come up. */
 export class RadosgwStartError extends WorkloadIdentityError {

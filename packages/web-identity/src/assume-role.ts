@@ -27,6 +27,20 @@ export interface StsRetryOptions {
   maxDelayMs?: number;
 }
 
+/** Deadlines of each STS call. */
+export interface StsTimeouts {
+  /**
+   * How long opening the connection may take, in milliseconds.
+   * @defaultValue 3000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * How long one call may take in all (connect, send, answer), in milliseconds.
+   * @defaultValue 5000
+   */
+  timeoutMs?: number;
+}
+
 export type CallerClientConfig = NonNullable<AwsIdentityProperties["callerClientConfig"]>;
 
 /** What the role assumer needs; everything is resolved by the factory. */
@@ -34,6 +48,7 @@ export interface RoleAssumerOptions {
   clientConfig: STSClientConfig | undefined;
   stsClient: STSClient | undefined;
   retry: Required<StsRetryOptions>;
+  timeouts: Required<StsTimeouts>;
   logger: Logger | undefined;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
@@ -78,7 +93,10 @@ export function createRoleAssumer(options: RoleAssumerOptions): RoleAssumer {
     let invalidTokenFailures = 0;
     for (;;) {
       try {
-        const output = await client.send(new module.AssumeRoleWithWebIdentityCommand(input));
+        // The total deadline of this call, whatever the client's own handler does (a hung STS must fail, not wait).
+        const output = await client.send(new module.AssumeRoleWithWebIdentityCommand(input), {
+          abortSignal: AbortSignal.timeout(options.timeouts.timeoutMs),
+        });
         return toCredentials(output);
       } catch (error) {
         const failure = classify(error);
@@ -110,6 +128,11 @@ async function buildClient({ STSClient }: StsModule, options: RoleAssumerOptions
   return new STSClient({
     // Retries are ours: they know which STS errors are worth it and take an injectable sleep.
     maxAttempts: 1,
+    // The SDK's default handler has no timeouts at all.
+    requestHandler: {
+      connectionTimeout: options.timeouts.connectTimeoutMs,
+      requestTimeout: options.timeouts.timeoutMs,
+    },
     ...config,
     region,
     useGlobalEndpoint,
@@ -203,6 +226,10 @@ function classify(error: unknown): { kind: "invalid-token" | "transient" | "fina
   return { kind: "final" };
 }
 
+const TIMEOUT_ADVICE =
+  "STS did not answer within stsTimeouts (connect 3 s, call 5 s by default): check the network path to the endpoint " +
+  "(proxy, firewall, VPC endpoint, DNS); the provider retried, and retries again at the next refresh.";
+
 const THROTTLING_ADVICE = "STS is throttling: the provider already retried with backoff; too many pods refresh at once?";
 
 const ADVICE: Record<string, [StsRequestErrorCode, string]> = {
@@ -220,6 +247,8 @@ const ADVICE: Record<string, [StsRequestErrorCode, string]> = {
   Throttling: ["STS_THROTTLING", THROTTLING_ADVICE],
   ThrottlingException: ["STS_THROTTLING", THROTTLING_ADVICE],
   RequestLimitExceeded: ["STS_THROTTLING", THROTTLING_ADVICE],
+  AbortError: ["STS_TIMEOUT", TIMEOUT_ADVICE],
+  TimeoutError: ["STS_TIMEOUT", TIMEOUT_ADVICE],
   ValidationError: ["STS_VALIDATION_ERROR", "Check roleArn, roleSessionName, durationSeconds and the policy options."],
 };
 

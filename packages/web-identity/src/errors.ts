@@ -1,4 +1,4 @@
-import { WorkloadIdentityError } from "@workload-identity/refresh";
+import { redact, WorkloadIdentityError } from "@workload-identity/core";
 
 /** Neither the token file nor the role ARN is configured: a credential chain should try its next source. */
 export class WebIdentityNotConfiguredError extends WorkloadIdentityError {
@@ -37,7 +37,7 @@ export class WebIdentityTokenFileError extends WorkloadIdentityError {
   readonly path: string;
   constructor(code: WebIdentityTokenFileErrorCode, path: string, message: string, cause?: unknown) {
     super(code, message, { cause });
-    this.path = path;
+    this.path = redact(path);
   }
 }
 
@@ -66,6 +66,7 @@ export type StsRequestErrorCode =
   | "STS_MALFORMED_POLICY_DOCUMENT"
   | "STS_REGION_DISABLED"
   | "STS_THROTTLING"
+  | "STS_TIMEOUT"
   | "STS_VALIDATION_ERROR"
   | "STS_INVALID_RESPONSE"
   | "STS_REQUEST_FAILED";
@@ -74,7 +75,7 @@ export type StsRequestErrorCode =
 export interface StsFailure {
   /** The STS error code as sent on the wire (e.g. `InvalidIdentityToken`), or the client error's name. */
   readonly stsCode: string;
-  /** STS's own message. */
+  /** STS's own message (redacted: an endpoint that echoes the request would quote the token). */
   readonly stsMessage: string;
   /** `x-amzn-RequestId`, to quote to AWS support or find in CloudTrail. */
   readonly requestId: string | undefined;

@@ -1,15 +1,22 @@
 import type { STSClient, STSClientConfig } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, AwsIdentityProperties, Logger } from "@aws-sdk/types";
+import {
+  isSessionDuration,
+  looksLikeSecret,
+  MAX_SESSION_DURATION_SECONDS,
+  MIN_SESSION_DURATION_SECONDS,
+  parseRoleArn,
+  ROLE_ARN_EXAMPLE,
+  registerSecret,
+  SESSION_NAME_RULE,
+} from "@workload-identity/core";
 import { type RefreshOptions, withRefresh } from "@workload-identity/refresh";
-import { type CallerClientConfig, createRoleAssumer, type StsRetryOptions } from "./assume-role.js";
+import { type CallerClientConfig, createRoleAssumer, type StsRetryOptions, type StsTimeouts } from "./assume-role.js";
 import { ENV_ROLE_ARN, ENV_ROLE_SESSION_NAME, ENV_TOKEN_FILE, readEnv } from "./environment.js";
 import { WebIdentityConfigurationError, WebIdentityNotConfiguredError } from "./errors.js";
 import { defaultTokenFileReader, readTokenFile } from "./read-token-file.js";
 import { defaultSessionName, SESSION_NAME_PATTERN } from "./session-name.js";
 import { assertTokenCurrent, decodeWebIdentityToken } from "./token.js";
-
-/** Three base64url segments and no path separator: a JWT, never a file name a kubelet would project. */
-const LOOKS_LIKE_A_JWT = /^[\w-]{8,}\.[\w-]{8,}\.[\w-]*$/;
 
 /** Options of {@link fromTokenFile}. Each one beats its environment variable. */
 export interface FromTokenFileInit {
@@ -55,6 +62,12 @@ export interface FromTokenFileInit {
   /** Retries of STS failures inside one refresh. */
   stsRetry?: StsRetryOptions;
   /**
+   * Deadlines of each STS call: `connectTimeoutMs` (default 3000) to open the connection, `timeoutMs` (default 5000)
+   * for the whole call. With the default retries a refresh gives up within about 22 s, under `withRefresh`'s
+   * `refreshTimeoutMs`. A `clientConfig.requestHandler` of your own replaces the connect timeout, not the deadline.
+   */
+  stsTimeouts?: StsTimeouts;
+  /**
    * The clock, in milliseconds since the epoch: checks the token's `exp` and `nbf`, and drives the cache unless
    * `refresh.now` is set, so one injected clock governs the whole provider.
    * @defaultValue refresh.now, else Date.now
@@ -94,6 +107,10 @@ export function fromTokenFile(init: FromTokenFileInit = {}): AwsCredentialIdenti
   const assumeRole = createRoleAssumer({
     clientConfig: init.clientConfig,
     stsClient: init.stsClient,
+    timeouts: {
+      connectTimeoutMs: init.stsTimeouts?.connectTimeoutMs ?? 3_000,
+      timeoutMs: init.stsTimeouts?.timeoutMs ?? 5_000,
+    },
     retry: {
       maxAttempts: init.stsRetry?.maxAttempts ?? 4,
       invalidIdentityTokenMaxAttempts: init.stsRetry?.invalidIdentityTokenMaxAttempts ?? 3,
@@ -118,22 +135,31 @@ export function fromTokenFile(init: FromTokenFileInit = {}): AwsCredentialIdenti
         `Web identity is half configured: ${missing} is not set. Set it, or unset the other one to use another credential source.`,
       );
     }
+    // The same checks as for the options, naming the variable the value came from.
+    if (init.roleArn === undefined && parseRoleArn(roleArn) === undefined) {
+      throw new WebIdentityConfigurationError(
+        "WEB_IDENTITY_INVALID_CONFIGURATION",
+        `${ENV_ROLE_ARN} ${JSON.stringify(roleArn.slice(0, 200))} is not an IAM role ARN: set it to one like ${ROLE_ARN_EXAMPLE}.`,
+      );
+    }
     const configuredSessionName = init.roleSessionName ?? readEnv(ENV_ROLE_SESSION_NAME);
     if (configuredSessionName !== undefined && !SESSION_NAME_PATTERN.test(configuredSessionName)) {
       throw new WebIdentityConfigurationError(
         "WEB_IDENTITY_INVALID_CONFIGURATION",
-        `${ENV_ROLE_SESSION_NAME} "${configuredSessionName}" is not a valid session name: use 2 to 64 characters of letters, digits and +=,.@_-.`,
+        `${ENV_ROLE_SESSION_NAME} ${JSON.stringify(configuredSessionName.slice(0, 200))} is not a valid session name: use ${SESSION_NAME_RULE}.`,
       );
     }
 
-    if (LOOKS_LIKE_A_JWT.test(tokenFile)) {
+    if (looksLikeSecret(tokenFile)) {
       // The token itself pasted where its path belongs: say so without echoing it anywhere.
+      registerSecret(tokenFile);
       throw new WebIdentityConfigurationError(
         "WEB_IDENTITY_INVALID_CONFIGURATION",
         `${ENV_TOKEN_FILE} (or webIdentityTokenFile) holds what looks like a token, not a path. Set it to the path of the token file, e.g. /var/run/secrets/eks.amazonaws.com/serviceaccount/token.`,
       );
     }
     const token = await readTokenFile(tokenFile, reader);
+    registerSecret(token);
     const claims = decodeWebIdentityToken(token, tokenFile);
     assertTokenCurrent(claims, now(), tokenFile);
     let roleSessionName = configuredSessionName;
@@ -179,15 +205,17 @@ function validateInit(init: FromTokenFileInit): void {
       throw new TypeError(`fromTokenFile: ${name} must be a non-empty string.`);
     }
   }
-  if (init.roleArn !== undefined && !/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/.test(init.roleArn)) {
-    throw new TypeError(`fromTokenFile: roleArn must look like arn:aws:iam::123456789012:role/NAME; got "${init.roleArn}".`);
+  if (init.roleArn !== undefined && parseRoleArn(init.roleArn) === undefined) {
+    throw new TypeError(`fromTokenFile: roleArn must look like ${ROLE_ARN_EXAMPLE}; got ${JSON.stringify(init.roleArn.slice(0, 200))}.`);
   }
   if (init.roleSessionName !== undefined && !SESSION_NAME_PATTERN.test(init.roleSessionName)) {
-    throw new TypeError("fromTokenFile: roleSessionName must be 2 to 64 characters of letters, digits and +=,.@_-.");
+    throw new TypeError(`fromTokenFile: roleSessionName must be ${SESSION_NAME_RULE}.`);
   }
   const duration = init.durationSeconds;
-  if (duration !== undefined && !(Number.isInteger(duration) && duration >= 900 && duration <= 43_200)) {
-    throw new TypeError(`fromTokenFile: durationSeconds must be an integer from 900 to 43200; got ${String(duration)}.`);
+  if (duration !== undefined && !isSessionDuration(duration)) {
+    throw new TypeError(
+      `fromTokenFile: durationSeconds must be an integer from ${MIN_SESSION_DURATION_SECONDS} to ${MAX_SESSION_DURATION_SECONDS}; got ${String(duration)}.`,
+    );
   }
   if (init.policyArns !== undefined && (!Array.isArray(init.policyArns) || init.policyArns.some((p) => typeof p?.arn !== "string"))) {
     throw new TypeError("fromTokenFile: policyArns must be an array of { arn: string }.");
@@ -203,6 +231,12 @@ function validateInit(init: FromTokenFileInit): void {
     const value = retry[name];
     if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
       throw new TypeError(`fromTokenFile: stsRetry.${name} must be a finite number of milliseconds, 0 or more.`);
+    }
+  }
+  for (const name of ["connectTimeoutMs", "timeoutMs"] as const) {
+    const value = init.stsTimeouts?.[name];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new TypeError(`fromTokenFile: stsTimeouts.${name} must be a positive number of milliseconds.`);
     }
   }
   for (const name of ["now", "sleep", "readFile"] as const) {

@@ -3,8 +3,7 @@ const INVALID_CHARACTERS = /[^\w+=,.@-]/g;
 const SUFFIX_VALUES = 36 ** 6;
 const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:([^:]+):([^:]+)$/;
 
-/** STS's rule for RoleSessionName. */
-export const SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
+export { SESSION_NAME_PATTERN } from "@workload-identity/core";
 
 /**
  * A session name that tells CloudTrail readers which workload assumed the role: `NAMESPACE.NAME@suffix` for a

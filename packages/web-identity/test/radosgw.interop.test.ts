@@ -163,7 +163,7 @@ describe.skipIf(unavailable !== undefined)(
       // radosgw's error XML is not in the shape the SDK parses, so the STS code is lost; the status is not.
       await expect(refused).rejects.toBeInstanceOf(StsRequestError);
       await expect(refused).rejects.toMatchObject({ httpStatusCode: 403, tryNextLink: false });
-      await expect(refused).rejects.toHaveProperty("cause.$metadata.httpStatusCode", 403);
+      await expect(refused).rejects.toHaveProperty("cause.httpStatusCode", 403);
     });
 
     it("is refused (403) for a service account outside the role's trust condition", async () => {
