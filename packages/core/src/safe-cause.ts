@@ -18,7 +18,11 @@ const isPrimitive = (value: unknown): value is string | number =>
  * itself: SDK errors keep the raw response (`$response`, the body with credentials in it) on hidden properties.
  * Errors of this project pass as they are.
  */
-export function safeCause(error: unknown, depth = 0): unknown {
+export function safeCause(error: unknown): unknown {
+  return copyOf(error, 0);
+}
+
+function copyOf(error: unknown, depth: number): unknown {
   if (error === undefined || error === null) return undefined;
   if (typeof error === "object" && (error as Record<symbol, unknown>)[SAFE_ERROR] === true) return error;
   if (depth >= MAX_DEPTH) return undefined;
@@ -41,7 +45,7 @@ export function safeCause(error: unknown, depth = 0): unknown {
   // The frames say where it happened; the first line (the original message) is replaced by the redacted one.
   const frames = typeof source.stack === "string" ? source.stack.split("\n").filter((line) => /^\s+at /.test(line)) : [];
   copy.stack = [`${copy.name}: ${copy.message}`, ...frames].join("\n");
-  const cause = safeCause(source.cause, depth + 1);
+  const cause = copyOf(source.cause, depth + 1);
   if (cause !== undefined) copy.cause = cause;
   return copy;
 }

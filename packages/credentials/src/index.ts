@@ -33,6 +33,29 @@ export type { SdkChainOptions } from "./sdk-chain.js";
 export { clearSharedCredentialCache } from "./shared-cache.js";
 export { type WhoamiInit, type WhoamiResult, whoami } from "./whoami.js";
 
+export {
+  describeError,
+  isRegion,
+  isRegisteredSecret,
+  isSessionDuration,
+  looksLikeSecret,
+  MAX_SESSION_DURATION_SECONDS,
+  MIN_SECRET_LENGTH,
+  MIN_SESSION_DURATION_SECONDS,
+  type ParsedArn,
+  parseArn,
+  parseRoleArn,
+  REDACTED,
+  redact,
+  redactValue,
+  ROLE_ARN_EXAMPLE,
+  registerSecret,
+  SESSION_NAME_PATTERN,
+  SESSION_NAME_RULE,
+  safeCause,
+  WorkloadIdentityError,
+  type WorkloadIdentityErrorOptions,
+} from "@workload-identity/core";
 // The public API of the sibling packages, so `@workload-identity/credentials` is the one package to install. Loading
 // them costs little: the SDK's STS client is loaded only when a web identity refresh (or `whoami`) needs it.
 export {
@@ -49,8 +72,6 @@ export {
   SourceReturnedExpiredCredentialsError,
   SourceReturnedInvalidCredentialsError,
   withRefresh,
-  WorkloadIdentityError,
-  type WorkloadIdentityErrorOptions,
 } from "@workload-identity/refresh";
 export {
   describeWebIdentityToken,
@@ -61,6 +82,7 @@ export {
   StsRequestError,
   type StsRequestErrorCode,
   type StsRetryOptions,
+  type StsTimeouts,
   WebIdentityConfigurationError,
   type WebIdentityConfigurationErrorCode,
   WebIdentityNotConfiguredError,

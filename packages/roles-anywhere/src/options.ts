@@ -96,6 +96,7 @@ export interface ResolvedRolesAnywhereOptions {
   readonly roleSessionName: string | undefined;
   readonly endpoint: string | undefined;
   readonly timeoutMs: number;
+  /** How long opening a connection may take (the default `fetch` only). */
   readonly connectTimeoutMs: number;
   readonly logger: Logger | undefined;
   readonly now: () => Date;

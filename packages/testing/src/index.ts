@@ -1,3 +1,4 @@
+export { findSecretLeaks, renderings } from "./secret-leaks.js";
 export { childProcessEnv } from "./child-env.js";
 export { type MintServiceAccountTokenOptions, type OidcIssuer, startOidcIssuer } from "./oidc-issuer.js";
 export { createProjectedTokenDir, type ProjectedTokenDir } from "./projected-token.js";

@@ -52,7 +52,13 @@ export type StsFault =
   | { kind: "throttling" }
   | { kind: "idp-communication-error" }
   | { kind: "invalid-identity-token" }
-  | { kind: "delay"; ms: number };
+  | { kind: "delay"; ms: number }
+  /** Accept the request and never answer (until `close`). */
+  | { kind: "hang" }
+  /** A 400 whose message quotes the whole request, token included, as a careless endpoint or proxy would. */
+  | { kind: "echo-request" }
+  /** A 200 cut off after these credentials: the SDK then fails to parse a body that holds secrets. */
+  | { kind: "truncated-success"; secretAccessKey: string; sessionToken: string };
 
 /** A running STS emulator. */
 export interface StsEmulator {
@@ -77,6 +83,14 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const MAX_POLICY_CHARS = 2048;
 
 type CallDraft = { -readonly [K in keyof StsCall]?: StsCall[K] };
+
+/** An answer written as it is, for faults that break the protocol on purpose. */
+class RawAnswer {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {}
+}
 
 class StsError extends Error {
   constructor(
@@ -139,7 +153,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
     if (durationSeconds !== undefined) call.durationSeconds = durationSeconds;
 
     const fault = faults.shift();
-    if (fault !== undefined) await applyFault(fault);
+    if (fault !== undefined) await applyFault(fault, params);
 
     for (const [name, value] of [
       ["roleArn", roleArn],
@@ -282,6 +296,11 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
         `<${action}Response xmlns="${XMLNS}"><${action}Result>${result}</${action}Result>` +
         `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
     } catch (error) {
+      if (error instanceof RawAnswer) {
+        calls.push({ ...call, status: error.status, requestId, signed: request.headers.authorization !== undefined });
+        response.writeHead(error.status, { "content-type": "text/xml", "x-amzn-requestid": requestId }).end(error.body);
+        return;
+      }
       const stsError = error instanceof StsError ? error : new StsError(500, "InternalFailure", "An internal error occurred.", "Receiver");
       status = stsError.status;
       call.errorCode = stsError.code;
@@ -332,8 +351,20 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
   };
 }
 
-async function applyFault(fault: StsFault): Promise<void> {
+async function applyFault(fault: StsFault, params: URLSearchParams): Promise<void> {
   switch (fault.kind) {
+    case "hang":
+      await new Promise(() => undefined);
+      return;
+    case "echo-request":
+      throw new StsError(400, "ValidationError", `Request could not be processed: ${params.toString()}`);
+    case "truncated-success":
+      throw new RawAnswer(
+        200,
+        `<AssumeRoleWithWebIdentityResponse xmlns="${XMLNS}"><AssumeRoleWithWebIdentityResult><Credentials>` +
+          `<AccessKeyId>ASIATRUNCATED0000001</AccessKeyId><SecretAccessKey>${fault.secretAccessKey}</SecretAccessKey>` +
+          `<SessionToken>${fault.sessionToken}</SessionToken><Expira`,
+      );
     case "http-500":
       throw new StsError(500, "InternalFailure", "An internal error occurred.", "Receiver");
     case "throttling":

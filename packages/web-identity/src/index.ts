@@ -1,4 +1,4 @@
-export type { StsRetryOptions } from "./assume-role.js";
+export type { StsRetryOptions, StsTimeouts } from "./assume-role.js";
 export { ENV_ROLE_ARN, ENV_ROLE_SESSION_NAME, ENV_TOKEN_FILE } from "./environment.js";
 export {
   type StsFailure,

@@ -2,10 +2,15 @@
 
 /** The parts of an ARN. */
 export interface ParsedArn {
+  /** `aws`, `aws-cn`, `aws-us-gov`, … */
   readonly partition: string;
+  /** `iam`, `rolesanywhere`, … */
   readonly service: string;
+  /** Empty for global services such as IAM. */
   readonly region: string;
+  /** Twelve digits, or empty where the service has no accounts. */
   readonly accountId: string;
+  /** What follows the account: `role/NAME`, `trust-anchor/ID`, … */
   readonly resource: string;
 }
 
