@@ -1,47 +1,51 @@
-// Environment variable names, read at call time. Kept here rather than imported from the web-identity package so that
-// deciding which source applies never loads that package (and the STS client behind it).
+// The variables this package reads: their names live in @workload-identity/core (one list for every package); what
+// is here is which of them belong to which source, and which may be shown.
+import {
+  ENV_ACCESS_KEY_ID,
+  ENV_CONTAINER_AUTHORIZATION_TOKEN,
+  ENV_CONTAINER_AUTHORIZATION_TOKEN_FILE,
+  ENV_CONTAINER_CREDENTIALS_FULL_URI,
+  ENV_CONTAINER_CREDENTIALS_RELATIVE_URI,
+  ENV_PROFILE,
+  ENV_RA_CERTIFICATE,
+  ENV_RA_CERTIFICATE_CHAIN,
+  ENV_RA_ENDPOINT,
+  ENV_RA_PRIVATE_KEY,
+  ENV_RA_PRIVATE_KEY_PASSPHRASE_FILE,
+  ENV_RA_PROFILE_ARN,
+  ENV_RA_ROLE_ARN,
+  ENV_RA_SESSION_DURATION,
+  ENV_RA_TRUST_ANCHOR_ARN,
+  ENV_ROLE_ARN,
+  ENV_ROLE_SESSION_NAME,
+  ENV_SECRET_ACCESS_KEY,
+  ENV_SESSION_TOKEN,
+  ENV_WEB_IDENTITY_TOKEN_FILE,
+} from "@workload-identity/core";
 
-/** Path of the projected service account token (EKS IRSA). */
-export const ENV_WEB_IDENTITY_TOKEN_FILE = "AWS_WEB_IDENTITY_TOKEN_FILE";
-/** Role to assume with the web identity token. */
-export const ENV_ROLE_ARN = "AWS_ROLE_ARN";
-/** Session name for AssumeRoleWithWebIdentity. */
-export const ENV_ROLE_SESSION_NAME = "AWS_ROLE_SESSION_NAME";
-
-/** Container credentials endpoint (EKS Pod Identity agent: `http://169.254.170.23/v1/credentials`). */
-export const ENV_CONTAINER_CREDENTIALS_FULL_URI = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
-/** File whose content is sent as the `Authorization` header to the container credentials endpoint. */
-export const ENV_CONTAINER_AUTHORIZATION_TOKEN_FILE = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
-/** Inline container authorization token (ECS, sidecars). A secret: never printed. */
-export const ENV_CONTAINER_AUTHORIZATION_TOKEN = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
-/** ECS task role path, relative to 169.254.170.2. */
-export const ENV_CONTAINER_CREDENTIALS_RELATIVE_URI = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
-
-/** IAM Roles Anywhere: certificate (path or PEM). */
-export const ENV_RA_CERTIFICATE = "AWS_ROLES_ANYWHERE_CERTIFICATE";
-/** IAM Roles Anywhere: private key (path or PEM). A secret when inline: never printed. */
-export const ENV_RA_PRIVATE_KEY = "AWS_ROLES_ANYWHERE_PRIVATE_KEY";
-/** IAM Roles Anywhere: trust anchor ARN. */
-export const ENV_RA_TRUST_ANCHOR_ARN = "AWS_ROLES_ANYWHERE_TRUST_ANCHOR_ARN";
-/** IAM Roles Anywhere: profile ARN. */
-export const ENV_RA_PROFILE_ARN = "AWS_ROLES_ANYWHERE_PROFILE_ARN";
-/** IAM Roles Anywhere: role ARN. */
-export const ENV_RA_ROLE_ARN = "AWS_ROLES_ANYWHERE_ROLE_ARN";
-/** IAM Roles Anywhere (optional): intermediate certificates (path or PEM). */
-export const ENV_RA_CERTIFICATE_CHAIN = "AWS_ROLES_ANYWHERE_CERTIFICATE_CHAIN";
-/** IAM Roles Anywhere (optional): session duration in seconds. */
-export const ENV_RA_SESSION_DURATION = "AWS_ROLES_ANYWHERE_SESSION_DURATION";
-/** IAM Roles Anywhere (optional): file holding the private key's passphrase. */
-export const ENV_RA_PRIVATE_KEY_PASSPHRASE_FILE = "AWS_ROLES_ANYWHERE_PRIVATE_KEY_PASSPHRASE_FILE";
-/** IAM Roles Anywhere (optional): endpoint override, the SDK's service-specific endpoint variable. */
-export const ENV_RA_ENDPOINT = "AWS_ENDPOINT_URL_ROLESANYWHERE";
-
-/** The SDK chain's profile selector. */
-export const ENV_PROFILE = "AWS_PROFILE";
-/** Static keys (read by the SDK chain). */
-export const ENV_ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
-export const ENV_SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
-export const ENV_SESSION_TOKEN = "AWS_SESSION_TOKEN";
+export {
+  ENV_ACCESS_KEY_ID,
+  ENV_CONTAINER_AUTHORIZATION_TOKEN,
+  ENV_CONTAINER_AUTHORIZATION_TOKEN_FILE,
+  ENV_CONTAINER_CREDENTIALS_FULL_URI,
+  ENV_CONTAINER_CREDENTIALS_RELATIVE_URI,
+  ENV_PROFILE,
+  ENV_RA_CERTIFICATE,
+  ENV_RA_CERTIFICATE_CHAIN,
+  ENV_RA_ENDPOINT,
+  ENV_RA_PRIVATE_KEY,
+  ENV_RA_PRIVATE_KEY_PASSPHRASE_FILE,
+  ENV_RA_PROFILE_ARN,
+  ENV_RA_ROLE_ARN,
+  ENV_RA_SESSION_DURATION,
+  ENV_RA_TRUST_ANCHOR_ARN,
+  ENV_ROLE_ARN,
+  ENV_ROLE_SESSION_NAME,
+  ENV_SECRET_ACCESS_KEY,
+  ENV_SESSION_TOKEN,
+  ENV_WEB_IDENTITY_TOKEN_FILE,
+} from "@workload-identity/core";
+export type { Environment } from "@workload-identity/core";
 
 /** The required Roles Anywhere variables, in the order they are reported. */
 export const ROLES_ANYWHERE_REQUIRED = [
@@ -83,5 +87,3 @@ export const PRINTABLE_VARIABLES: ReadonlySet<string> = new Set([
   ENV_ACCESS_KEY_ID,
 ]);
 
-/** A read-only view of the environment, so the selection is a pure function of it. */
-export type Environment = Readonly<Record<string, string | undefined>>;

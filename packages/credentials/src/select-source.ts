@@ -19,7 +19,7 @@ import {
   ROLES_ANYWHERE_OPTIONAL,
   ROLES_ANYWHERE_REQUIRED,
 } from "./env.js";
-import { parseRoleArn, ROLE_ARN_EXAMPLE } from "@workload-identity/core";
+import { parseRoleArn, ROLE_ARN_EXAMPLE, readEnv } from "@workload-identity/core";
 import { HalfConfiguredError, InvalidEnvironmentValueError } from "./errors.js";
 
 /** The credential sources, in selection order. */
@@ -84,10 +84,7 @@ type Candidate =
   | { readonly state: "complete"; readonly decision: SourceDecision }
   | { readonly state: "half"; readonly error: Error };
 
-const read = (env: Environment, name: string): string | undefined => {
-  const value = env[name];
-  return value === undefined || value.trim() === "" ? undefined : value;
-};
+const read = (env: Environment, name: string): string | undefined => readEnv(name, env);
 
 const presentOf = (env: Environment, names: readonly string[]) => names.filter((name) => read(env, name) !== undefined);
 

@@ -1,3 +1,4 @@
+import { backoffCeilingMs } from "@workload-identity/core";
 import type { ResolvedRefreshOptions } from "./options.js";
 
 type RetryOptions = Pick<ResolvedRefreshOptions, "baseDelayMs" | "maxDelayMs" | "maxDelayWithoutCredentialsMs">;
@@ -25,8 +26,10 @@ export function retryCeilingMs(
   valid: ValidEntry | undefined,
   options: RetryOptions,
 ): number {
-  const exponentialMs = options.baseDelayMs * 2 ** (consecutiveFailures - 1);
-  if (valid === undefined) return Math.min(options.maxDelayWithoutCredentialsMs, exponentialMs);
+  if (valid === undefined) {
+    return backoffCeilingMs(consecutiveFailures, options.baseDelayMs, options.maxDelayWithoutCredentialsMs);
+  }
   const boundary = at < valid.mandatoryAt ? valid.mandatoryAt : valid.expiresAt;
-  return Math.min(options.maxDelayMs, exponentialMs, Math.max(options.baseDelayMs, (boundary - at) / 2));
+  const ceilingMs = backoffCeilingMs(consecutiveFailures, options.baseDelayMs, options.maxDelayMs);
+  return Math.min(ceilingMs, Math.max(options.baseDelayMs, (boundary - at) / 2));
 }

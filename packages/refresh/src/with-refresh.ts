@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { registerSecret } from "@workload-identity/core";
+import { fullJitterDelayMs, registerSecret } from "@workload-identity/core";
 import { retryCeilingMs } from "./backoff.js";
 import { checkCredentials } from "./check-credentials.js";
 import { CredentialsExpiredError, RefreshTimeoutError, SourceReturnedExpiredCredentialsError } from "./errors.js";
@@ -7,7 +7,10 @@ import type { RefreshEvent, RefreshReason } from "./events.js";
 import { type RefreshOptions, resolveRefreshOptions } from "./options.js";
 import { refreshPoints } from "./refresh-points.js";
 
-/** What a caller may pass to the provider. The SDK passes its identity properties; only `forceRefresh` is read. */
+/**
+ * What a caller may pass to the provider. The SDK passes its identity properties: `forceRefresh` is read here, and
+ * all of them are handed to the source when the call starts a refresh (so a source can see the calling client's config).
+ */
 export interface RefreshCallOptions {
   /** Bypass the cache (and any retry backoff) once; joins a refresh already in flight. */
   forceRefresh?: boolean;
@@ -119,7 +122,7 @@ export function withRefresh(
     const at = now();
     const consecutiveFailures = (failure?.consecutiveFailures ?? 0) + 1;
     const ceilingMs = retryCeilingMs(consecutiveFailures, at, hasValidCache(at) ? cached : undefined, config);
-    const nextAttemptAt = at + config.random() * ceilingMs;
+    const nextAttemptAt = at + fullJitterDelayMs(ceilingMs, config.random);
     failure = { error, consecutiveFailures, nextAttemptAt, staleAnnounced: false };
     emit({ type: "refresh-failed", reason, error, consecutiveFailures, nextAttemptAt: new Date(nextAttemptAt) });
   };
@@ -129,13 +132,14 @@ export function withRefresh(
    * the attempt is abandoned, and whatever the source answers later (even credentials) is ignored, so a late answer
    * can never overwrite what a newer attempt cached or reset the backoff it set.
    */
-  const refresh = (reason: RefreshReason): Promise<CacheEntry> => {
+  const refresh = (reason: RefreshReason, properties: RefreshCallOptions | undefined): Promise<CacheEntry> => {
     if (inflight !== undefined) return inflight;
     emit({ type: "refresh-started", reason });
     const startedAt = now();
     let pending: Promise<AwsCredentialIdentity>;
     try {
-      pending = Promise.resolve(source());
+      // The caller's identity properties (the SDK passes the calling client's config) reach the source.
+      pending = Promise.resolve(source(properties as Parameters<AwsCredentialIdentityProvider>[0]));
     } catch (error) {
       pending = Promise.reject(error);
     }
@@ -199,24 +203,24 @@ export function withRefresh(
     return expiration === undefined ? error : new CredentialsExpiredError(expiration, error);
   };
 
-  const slowPath = (forced: boolean): Promise<AwsCredentialIdentity> => {
+  const slowPath = (forced: boolean, properties: RefreshCallOptions | undefined): Promise<AwsCredentialIdentity> => {
     if (forced) {
       emit({ type: "forced-refresh" });
-      return refresh("forced").then((entry) => entry.credentials);
+      return refresh("forced", properties).then((entry) => entry.credentials);
     }
     const at = now();
     const entry = cached;
     if (entry !== undefined && at < entry.expiresAt) {
       if (at < entry.mandatoryAt) {
         if (inflight === undefined && mayAttempt(at)) {
-          refresh("advisory").catch(() => {
+          refresh("advisory", properties).catch(() => {
             // Reported through onEvent; callers keep the cache meanwhile.
           });
         }
         return serveCached(entry);
       }
       if (inflight === undefined && !mayAttempt(at)) return serveCached(entry);
-      return refresh("mandatory").then(
+      return refresh("mandatory", properties).then(
         (fresh) => fresh.credentials,
         (error: unknown) => {
           const current = cached;
@@ -228,7 +232,7 @@ export function withRefresh(
     if (inflight === undefined && failure !== undefined && !mayAttempt(at)) {
       return Promise.reject(noCredentialsError(failure.error));
     }
-    return refresh(entry === undefined ? "initial" : "expired").then(
+    return refresh(entry === undefined ? "initial" : "expired", properties).then(
       (fresh) => fresh.credentials,
       (error: unknown) => {
         throw noCredentialsError(error);
@@ -247,6 +251,6 @@ export function withRefresh(
         return cached.promise;
       }
     }
-    return slowPath(forced);
+    return slowPath(forced, callOptions);
   };
 }

@@ -1,9 +1,11 @@
 import type { Logger } from "@aws-sdk/types";
 import type { RefreshOptions } from "@workload-identity/refresh";
 import {
+  ENV_RA_ENDPOINT,
   MAX_SESSION_DURATION_SECONDS,
   MIN_SESSION_DURATION_SECONDS,
   SESSION_NAME_PATTERN,
+  readEnv,
   SESSION_NAME_RULE,
 } from "@workload-identity/core";
 import { isRegion, parseProfileArn, parseRoleArn, parseTrustAnchorArn } from "./arn.js";
@@ -104,7 +106,7 @@ export interface ResolvedRolesAnywhereOptions {
 }
 
 /** The environment variable that overrides the Roles Anywhere endpoint, as in every AWS SDK. Read at call time. */
-export const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL_ROLESANYWHERE";
+export const ENV_ENDPOINT_URL = ENV_RA_ENDPOINT;
 /** The least `durationSeconds` CreateSession accepts: 15 minutes. */
 export const MIN_DURATION_SECONDS = MIN_SESSION_DURATION_SECONDS;
 /** The most `durationSeconds` CreateSession accepts: 12 hours. */
@@ -229,10 +231,10 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
  * @throws RolesAnywhereOptionError when the endpoint is not an http(s) URL
  */
 export function resolveSessionsUrl(options: Pick<ResolvedRolesAnywhereOptions, "endpoint" | "region" | "dnsSuffix">): URL {
-  const fromEnv = process.env[ENV_ENDPOINT_URL];
+  const fromEnv = readEnv(ENV_ENDPOINT_URL);
   const base =
     options.endpoint ??
-    (fromEnv !== undefined && fromEnv !== "" ? checkEndpoint(fromEnv, ENV_ENDPOINT_URL) : undefined) ??
+    (fromEnv !== undefined ? checkEndpoint(fromEnv, ENV_ENDPOINT_URL) : undefined) ??
     `https://rolesanywhere.${options.region}.${options.dnsSuffix}`;
   const url = new URL(base);
   url.pathname = `${url.pathname.replace(/\/+$/, "")}/sessions`;

@@ -1,5 +1,6 @@
 import type { AssumeRoleWithWebIdentityCommandInput, STSClient, STSClientConfig } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsIdentityProperties, Logger } from "@aws-sdk/types";
+import { backoffCeilingMs, fullJitterDelayMs } from "@workload-identity/core";
 import { StsRequestError, type StsRequestErrorCode, WebIdentityConfigurationError } from "./errors.js";
 import { ENV_DEFAULT_REGION, ENV_REGION, ENV_STS_REGIONAL_ENDPOINTS, readEnv } from "./environment.js";
 
@@ -111,8 +112,8 @@ export function createRoleAssumer(options: RoleAssumerOptions): RoleAssumer {
         const mapped = toStsRequestError(error);
         if (!retry) throw mapped;
         const attempt = transientFailures + invalidTokenFailures;
-        const ceilingMs = Math.min(options.retry.maxDelayMs, options.retry.baseDelayMs * 2 ** (attempt - 1));
-        const delayMs = Math.round(options.random() * ceilingMs);
+        const ceilingMs = backoffCeilingMs(attempt, options.retry.baseDelayMs, options.retry.maxDelayMs);
+        const delayMs = Math.round(fullJitterDelayMs(ceilingMs, options.random));
         options.logger?.warn?.(`web-identity: ${mapped.code} (request id ${mapped.requestId ?? "none"}); retrying in ${delayMs} ms`);
         await options.sleep(delayMs);
       }

@@ -13,4 +13,6 @@ export {
   type WebIdentityTokenFileErrorCode,
 } from "./errors.js";
 export { type FromTokenFileInit, fromTokenFile } from "./from-token-file.js";
+export type { TokenFileSourceInit } from "./token-file-options.js";
+export { createTokenFileSource } from "./token-file-source.js";
 export { describeWebIdentityToken, type WebIdentityTokenClaims } from "./token.js";
