@@ -40,3 +40,5 @@ export {
 } from "./env/names.js";
 export { type Environment, readEnv } from "./env/read-env.js";
 export { backoffCeilingMs, fullJitterDelayMs } from "./backoff.js";
+export { writePrivateFile } from "./private-file.js";
+export { readSecretFile } from "./secret-file.js";

@@ -27,14 +27,26 @@ export {
 export { type ExplainedVariable, type ExplainInit, type Explanation, explain } from "./explain.js";
 export { formatExplanation } from "./format-explanation.js";
 export { type FromEnvironmentAwareInit, fromEnvironmentAware } from "./from-environment-aware.js";
-export type { PodIdentityOptions } from "./pod-identity.js";
+export type { PodIdentityOptions } from "./sources/pod-identity.js";
 export type { CredentialSourceName } from "./select-source.js";
-export type { SdkChainOptions } from "./sdk-chain.js";
+export type { SdkChainOptions } from "./sources/sdk-chain.js";
 export { clearSharedCredentialCache } from "./shared-cache.js";
 export { type WhoamiInit, type WhoamiResult, whoami } from "./whoami.js";
 
 export {
+  backoffCeilingMs,
   describeError,
+  ENV_ACCESS_KEY_ID,
+  ENV_CONTAINER_AUTHORIZATION_TOKEN,
+  ENV_CONTAINER_CREDENTIALS_RELATIVE_URI,
+  ENV_DEFAULT_REGION,
+  ENV_PROFILE,
+  ENV_REGION,
+  ENV_SECRET_ACCESS_KEY,
+  ENV_SESSION_TOKEN,
+  ENV_STS_REGIONAL_ENDPOINTS,
+  type Environment,
+  fullJitterDelayMs,
   isRegion,
   isRegisteredSecret,
   isSessionDuration,
@@ -46,6 +58,8 @@ export {
   parseArn,
   parseRoleArn,
   REDACTED,
+  readEnv,
+  readSecretFile,
   redact,
   redactValue,
   ROLE_ARN_EXAMPLE,
@@ -55,25 +69,31 @@ export {
   safeCause,
   WorkloadIdentityError,
   type WorkloadIdentityErrorOptions,
+  writePrivateFile,
 } from "@workload-identity/core";
 // The public API of the sibling packages, so `@workload-identity/credentials` is the one package to install. Loading
 // them costs little: the SDK's STS client is loaded only when a web identity refresh (or `whoami`) needs it.
 export {
   CredentialsExpiredError,
   defaultRefreshBeforeMs,
+  formatLogFields,
   type RefreshCallOptions,
   type RefreshEvent,
   type RefreshEventType,
+  type RefreshLogEntry,
   type RefreshOptions,
   type RefreshReason,
   RefreshTimeoutError,
   type RetryOptions,
+  refreshEventLogEntry,
   type SetTimer,
   SourceReturnedExpiredCredentialsError,
   SourceReturnedInvalidCredentialsError,
+  validateRefreshOptions,
   withRefresh,
 } from "@workload-identity/refresh";
 export {
+  createTokenFileSource,
   describeWebIdentityToken,
   ENV_TOKEN_FILE,
   type FromTokenFileInit,
@@ -83,6 +103,7 @@ export {
   type StsRequestErrorCode,
   type StsRetryOptions,
   type StsTimeouts,
+  type TokenFileSourceInit,
   WebIdentityConfigurationError,
   type WebIdentityConfigurationErrorCode,
   WebIdentityNotConfiguredError,
@@ -97,6 +118,7 @@ export {
   CertificateMaterialError,
   type CertificateSummary,
   type CreateSessionBody,
+  createRolesAnywhereSource,
   type CredentialMaterial,
   type CredentialMaterialSource,
   DEFAULT_DURATION_SECONDS,
@@ -114,6 +136,7 @@ export {
   RolesAnywhereOptionError,
   RolesAnywhereRequestError,
   RolesAnywhereServiceError,
+  type RolesAnywhereSourceInit,
   resolveSessionsUrl,
   type SessionCredentials,
   type SignCreateSessionRequestInput,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Environment } from "./env.js";
-import { selectSource } from "./select-source.js";
+import { type SelectionInput, selectSource } from "./select-source.js";
+import { rolesAnywhereSource } from "./sources/roles-anywhere.js";
+import { webIdentitySource } from "./sources/web-identity.js";
 
 const IRSA = { AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token", AWS_ROLE_ARN: "arn:aws:iam::111122223333:role/app" };
 const POD_IDENTITY = {
@@ -14,7 +16,7 @@ const ROLES_ANYWHERE = {
   AWS_ROLES_ANYWHERE_PROFILE_ARN: "arn:aws:rolesanywhere:eu-west-1:111122223333:profile/p",
   AWS_ROLES_ANYWHERE_ROLE_ARN: "arn:aws:iam::111122223333:role/onprem",
 };
-const fallback = { fallback: true };
+const fallback: SelectionInput = { fallback: {}, podIdentity: undefined };
 
 describe(selectSource.name, () => {
   describe("picks the source from the environment", () => {
@@ -75,14 +77,16 @@ describe(selectSource.name, () => {
     });
   });
 
-  it("reads the web identity settings into the decision", () => {
-    expect(selectSource(fallback, { ...IRSA, AWS_ROLE_SESSION_NAME: "s1" })).toMatchObject({
-      config: { webIdentityTokenFile: IRSA.AWS_WEB_IDENTITY_TOKEN_FILE, roleArn: IRSA.AWS_ROLE_ARN, roleSessionName: "s1" },
+  it("leaves the web identity variables to the source, which reads them at each call and names them in its errors", () => {
+    expect(webIdentitySource.detect({ ...IRSA, AWS_ROLE_SESSION_NAME: "s1" })).toMatchObject({
+      state: "complete",
+      config: {},
+      variables: ["AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME"],
     });
   });
 
   it("reads the Roles Anywhere optional settings", () => {
-    const decision = selectSource(fallback, {
+    const decision = rolesAnywhereSource.detect({
       ...ROLES_ANYWHERE,
       AWS_ROLES_ANYWHERE_SESSION_DURATION: "1800",
       AWS_ROLES_ANYWHERE_CERTIFICATE_CHAIN: "/etc/app/chain.pem",
@@ -90,7 +94,7 @@ describe(selectSource.name, () => {
       AWS_ENDPOINT_URL_ROLESANYWHERE: "http://127.0.0.1:1234",
     });
     expect(decision).toMatchObject({
-      source: "roles-anywhere",
+      state: "complete",
       config: {
         certificate: "/etc/app/cert.pem",
         privateKey: "/etc/app/key.pem",
@@ -103,12 +107,14 @@ describe(selectSource.name, () => {
   });
 
   it("lets explicit options win over the environment, and lists what it ignored", () => {
-    const decision = selectSource({ explicit: "roles-anywhere", fallback: true }, { ...IRSA, ...POD_IDENTITY });
+    const explicit = { kind: "roles-anywhere", options: { certificate: "/c", privateKey: "/k", trustAnchorArn: "t", profileArn: "p", roleArn: "r" } } as const;
+    const decision = selectSource({ ...fallback, explicit }, { ...IRSA, ...POD_IDENTITY });
     expect(decision).toMatchObject({ source: "explicit", explicit: "roles-anywhere", ignored: ["web-identity", "pod-identity"] });
   });
 
   it("with explicit options, a half configured environment is a warning, not an error", () => {
-    const decision = selectSource({ explicit: "web-identity", fallback: true }, { AWS_ROLE_ARN: "arn" });
+    const explicit = { kind: "web-identity", options: { webIdentityTokenFile: "/t", roleArn: "arn:aws:iam::1:role/r" } } as const;
+    const decision = selectSource({ ...fallback, explicit }, { AWS_ROLE_ARN: "arn" });
     expect(decision.source).toBe("explicit");
     expect(decision.warnings[0]).toContain("AWS_WEB_IDENTITY_TOKEN_FILE");
   });
@@ -121,7 +127,7 @@ describe(selectSource.name, () => {
   });
 
   it("returns source none when nothing is configured and the fallback is disabled", () => {
-    expect(selectSource({ fallback: false }, { AWS_ACCESS_KEY_ID: "AKID", AWS_SECRET_ACCESS_KEY: "s" }).source).toBe("none");
+    expect(selectSource({ ...fallback, fallback: false }, { AWS_ACCESS_KEY_ID: "AKID", AWS_SECRET_ACCESS_KEY: "s" }).source).toBe("none");
   });
 
   describe("half configurations are errors naming the missing variable", () => {

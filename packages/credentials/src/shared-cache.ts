@@ -8,7 +8,7 @@ import type { SourceDecision } from "./select-source.js";
  */
 export const SHARED_CACHE_KEY: unique symbol = Symbol.for("@workload-identity/credentials.cache") as never;
 
-/** What is known about a shared provider, for `explain` and logging. Holds no secret. */
+/** What is known about a shared provider, for `explain` and `whoami`. Holds no secret. */
 export interface SharedSourceState {
   /** Which link of the SDK chain answered last (sdk-chain only). */
   link?: string;
@@ -29,6 +29,8 @@ export type SharedEntry = {
 
 interface Store {
   readonly entries: Map<string, SharedEntry>;
+  /** Each provider handed out, to its entry: what `explain` and `whoami` read, without deciding again. */
+  handles: WeakMap<object, SharedEntry>;
   /** Identities for functions and class instances in a configuration (loggers, clients, clocks). */
   readonly ids: WeakMap<object, number>;
   nextId: number;
@@ -38,9 +40,11 @@ function store(): Store {
   const holder = globalThis as unknown as Record<symbol, Store | undefined>;
   let value = holder[SHARED_CACHE_KEY];
   if (value === undefined) {
-    value = { entries: new Map(), ids: new WeakMap(), nextId: 1 };
+    value = { entries: new Map(), handles: new WeakMap(), ids: new WeakMap(), nextId: 1 };
     holder[SHARED_CACHE_KEY] = value;
   }
+  // A store made by an older copy of this package in the same process has no handles yet.
+  value.handles ??= new WeakMap();
   return value;
 }
 
@@ -96,11 +100,22 @@ export function sharedEntry(key: string, create: () => SharedEntry): { entry: Sh
   }
   const entry = create();
   entries.set(key, entry);
+  store().handles.set(entry.provider, entry);
   if (entries.size > MAX_SHARED_CONFIGURATIONS) {
     const oldest = entries.keys().next();
     if (oldest.done !== true) entries.delete(oldest.value);
   }
   return { entry, created: true };
+}
+
+/** The shared entry a provider came from, if it came from one; reading it changes nothing. */
+export function sharedEntryOf(provider: AwsCredentialIdentityProvider): SharedEntry | undefined {
+  return store().handles.get(provider);
+}
+
+/** The shared entry of a configuration if one was made; reading it changes nothing (not even its recency). */
+export function peekSharedEntry(key: string): SharedEntry | undefined {
+  return store().entries.get(key);
 }
 
 /** Forgets every shared provider, so the next `fromEnvironmentAware()` decides again. For tests and hot reloads. */

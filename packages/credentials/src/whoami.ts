@@ -1,5 +1,5 @@
-import type { FromEnvironmentAwareInit } from "./from-environment-aware.js";
-import { prepareSource } from "./from-environment-aware.js";
+import { type FromEnvironmentAwareInit, sharedProvider } from "./from-environment-aware.js";
+import { sharedEntryOf } from "./shared-cache.js";
 import type { CredentialSourceName } from "./select-source.js";
 
 /** How long opening the connection to STS may take. */
@@ -34,8 +34,9 @@ export interface WhoamiResult {
  */
 export async function whoami(init: WhoamiInit = {}): Promise<WhoamiResult> {
   const { region: regionOption, ...providerInit } = init;
-  const prepared = prepareSource(providerInit, process.env);
-  const credentials = await prepared.provider();
+  const provider = sharedProvider(providerInit, process.env);
+  const credentials = await provider();
+  const entry = sharedEntryOf(provider);
   const region = regionOption ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
   const { GetCallerIdentityCommand, STSClient } = await import("@aws-sdk/client-sts");
   const client = new STSClient({
@@ -48,12 +49,12 @@ export async function whoami(init: WhoamiInit = {}): Promise<WhoamiResult> {
     const identity = await client.send(new GetCallerIdentityCommand({}), {
       abortSignal: AbortSignal.timeout(STS_TIMEOUT_MS),
     });
-    const link = prepared.entry?.state.link;
+    const link = entry?.state.link;
     return {
       account: identity.Account ?? "",
       arn: identity.Arn ?? "",
       userId: identity.UserId ?? "",
-      source: prepared.entry?.decision.source ?? "none",
+      source: entry?.decision?.source ?? "none",
       region,
       ...(link === undefined ? {} : { link }),
     };

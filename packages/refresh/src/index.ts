@@ -6,11 +6,13 @@ export {
   WorkloadIdentityError,
   type WorkloadIdentityErrorOptions,
 } from "./errors.js";
+export { formatLogFields, type RefreshLogEntry, refreshEventLogEntry } from "./event-log.js";
 export type { RefreshEvent, RefreshEventType, RefreshReason } from "./events.js";
 export {
   defaultRefreshBeforeMs,
   type RefreshOptions,
   type RetryOptions,
   type SetTimer,
+  validateRefreshOptions,
 } from "./options.js";
 export { type RefreshCallOptions, withRefresh } from "./with-refresh.js";

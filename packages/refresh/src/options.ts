@@ -107,6 +107,14 @@ export function defaultRefreshBeforeMs(lifetimeMs: number): number {
   return 60 * MINUTE_MS;
 }
 
+/**
+ * Checks `withRefresh` options without making a cache: for a composer that applies the cache later but must refuse
+ * bad options now. Throws a `TypeError` naming the bad option.
+ */
+export function validateRefreshOptions(options: RefreshOptions | undefined): void {
+  resolveRefreshOptions(options);
+}
+
 /** Validates options once, synchronously, and applies the defaults. Throws a `TypeError` naming the bad option. */
 export function resolveRefreshOptions(options: RefreshOptions = {}): ResolvedRefreshOptions {
   const retry = options.retry ?? {};
