@@ -2,13 +2,14 @@ import type { Logger } from "@aws-sdk/types";
 import type { RefreshOptions } from "@workload-identity/refresh";
 import {
   ENV_RA_ENDPOINT,
+  isSessionDuration,
   MAX_SESSION_DURATION_SECONDS,
   MIN_SESSION_DURATION_SECONDS,
   SESSION_NAME_PATTERN,
   readEnv,
   SESSION_NAME_RULE,
 } from "@workload-identity/core";
-import { isRegion, parseProfileArn, parseRoleArn, parseTrustAnchorArn } from "./arn.js";
+import { isRegion, type ParsedArn, parseProfileArn, parseRoleArn, parseTrustAnchorArn } from "./arn.js";
 import { RolesAnywhereOptionError } from "./errors.js";
 
 /** Where a certificate, chain or key comes from: a file path, or the PEM/DER content itself. */
@@ -130,80 +131,11 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
       "fromRolesAnywhere needs an options object with certificate, privateKey, trustAnchorArn, profileArn and roleArn.",
     );
   }
-  requireMaterial("certificate", init.certificate, true);
-  requireMaterial("privateKey", init.privateKey, true);
-  requireMaterial("certificateChain", init.certificateChain, false);
-  if (init.passphrase !== undefined && typeof init.passphrase !== "string") {
-    throw optionError("passphrase", "passphrase must be a string.");
-  }
-
-  const trustAnchor = parseTrustAnchorArn(init.trustAnchorArn);
-  const profile = parseProfileArn(init.profileArn);
-  const role = parseRoleArn(init.roleArn);
-  if (trustAnchor.region !== profile.region) {
-    throw new RolesAnywhereOptionError(
-      "ROLES_ANYWHERE_REGION_MISMATCH",
-      "profileArn",
-      `The trust anchor is in ${trustAnchor.region} but the profile is in ${profile.region}: ` +
-        "use a trust anchor and a profile of the same region.",
-    );
-  }
-  if (trustAnchor.partition !== profile.partition || trustAnchor.partition !== role.partition) {
-    throw new RolesAnywhereOptionError(
-      "ROLES_ANYWHERE_INVALID_ARN",
-      "roleArn",
-      `The trust anchor, profile and role ARNs must be in one partition; got ${trustAnchor.partition}, ` +
-        `${profile.partition} and ${role.partition}.`,
-    );
-  }
-
-  if (init.region !== undefined && (typeof init.region !== "string" || !isRegion(init.region))) {
-    throw optionError("region", `region must be an AWS region name such as ${trustAnchor.region}; got ${quote(init.region)}.`);
-  }
-
-  const durationSeconds = init.durationSeconds ?? DEFAULT_DURATION_SECONDS;
-  if (
-    typeof durationSeconds !== "number" ||
-    !Number.isInteger(durationSeconds) ||
-    durationSeconds < MIN_DURATION_SECONDS ||
-    durationSeconds > MAX_DURATION_SECONDS
-  ) {
-    throw new RolesAnywhereOptionError(
-      "ROLES_ANYWHERE_INVALID_DURATION",
-      "durationSeconds",
-      `durationSeconds must be a whole number of seconds from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}; ` +
-        `got ${quote(durationSeconds)}.`,
-    );
-  }
-
-  if (init.roleSessionName !== undefined) {
-    if (typeof init.roleSessionName !== "string" || !SESSION_NAME_PATTERN.test(init.roleSessionName)) {
-      throw optionError("roleSessionName", `roleSessionName must be ${SESSION_NAME_RULE}; got ${quote(init.roleSessionName)}.`);
-    }
-  }
-
-  if (init.endpoint !== undefined) checkEndpoint(init.endpoint, "endpoint");
-
-  const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const connectTimeoutMs = init.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  for (const [name, value] of [
-    ["timeoutMs", timeoutMs],
-    ["connectTimeoutMs", connectTimeoutMs],
-  ] as const) {
-    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-      throw optionError(name, `${name} must be a positive number of milliseconds; got ${quote(value)}.`);
-    }
-  }
-  for (const name of ["now", "fetch"] as const) {
-    if (init[name] !== undefined && typeof init[name] !== "function") throw optionError(name, `${name} must be a function.`);
-  }
-  if (init.logger !== undefined && (init.logger === null || typeof init.logger !== "object")) {
-    throw optionError("logger", "logger must be an object with debug, info, warn and error methods.");
-  }
-  if (init.refresh !== undefined && (init.refresh === null || typeof init.refresh !== "object")) {
-    throw optionError("refresh", "refresh must be an object of withRefresh options.");
-  }
-
+  checkMaterial(init);
+  const { trustAnchor, role } = checkArns(init);
+  const durationSeconds = checkSession(init, trustAnchor.region);
+  const { timeoutMs, connectTimeoutMs } = checkTransport(init);
+  checkHooks(init);
   return {
     certificate: init.certificate,
     privateKey: init.privateKey,
@@ -224,6 +156,89 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
     now: init.now ?? (() => new Date()),
     fetch: init.fetch,
   };
+}
+
+function checkMaterial(init: FromRolesAnywhereInit): void {
+  requireMaterial("certificate", init.certificate, true);
+  requireMaterial("privateKey", init.privateKey, true);
+  requireMaterial("certificateChain", init.certificateChain, false);
+  if (init.passphrase !== undefined && typeof init.passphrase !== "string") {
+    throw optionError("passphrase", "passphrase must be a string.");
+  }
+}
+
+/** The three ARNs parse, and agree on region (anchor and profile) and partition (all three). */
+function checkArns(init: FromRolesAnywhereInit): { trustAnchor: ParsedArn; role: ParsedArn } {
+  const trustAnchor = parseTrustAnchorArn(init.trustAnchorArn);
+  const profile = parseProfileArn(init.profileArn);
+  const role = parseRoleArn(init.roleArn);
+  if (trustAnchor.region !== profile.region) {
+    throw new RolesAnywhereOptionError(
+      "ROLES_ANYWHERE_REGION_MISMATCH",
+      "profileArn",
+      `The trust anchor is in ${trustAnchor.region} but the profile is in ${profile.region}: ` +
+        "use a trust anchor and a profile of the same region.",
+    );
+  }
+  if (trustAnchor.partition !== profile.partition || trustAnchor.partition !== role.partition) {
+    throw new RolesAnywhereOptionError(
+      "ROLES_ANYWHERE_INVALID_ARN",
+      "roleArn",
+      `The trust anchor, profile and role ARNs must be in one partition; got ${trustAnchor.partition}, ` +
+        `${profile.partition} and ${role.partition}.`,
+    );
+  }
+  return { trustAnchor, role };
+}
+
+/** Region, duration and session name; returns the duration with its default. */
+function checkSession(init: FromRolesAnywhereInit, anchorRegion: string): number {
+  if (init.region !== undefined && (typeof init.region !== "string" || !isRegion(init.region))) {
+    throw optionError("region", `region must be an AWS region name such as ${anchorRegion}; got ${quote(init.region)}.`);
+  }
+  const durationSeconds = init.durationSeconds ?? DEFAULT_DURATION_SECONDS;
+  if (!isSessionDuration(durationSeconds)) {
+    throw new RolesAnywhereOptionError(
+      "ROLES_ANYWHERE_INVALID_DURATION",
+      "durationSeconds",
+      `durationSeconds must be a whole number of seconds from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}; ` +
+        `got ${quote(durationSeconds)}.`,
+    );
+  }
+  const name = init.roleSessionName;
+  if (name !== undefined && (typeof name !== "string" || !SESSION_NAME_PATTERN.test(name))) {
+    throw optionError("roleSessionName", `roleSessionName must be ${SESSION_NAME_RULE}; got ${quote(name)}.`);
+  }
+  return durationSeconds;
+}
+
+/** The endpoint and the deadlines; returns the deadlines with their defaults. */
+function checkTransport(init: FromRolesAnywhereInit): { timeoutMs: number; connectTimeoutMs: number } {
+  if (init.endpoint !== undefined) checkEndpoint(init.endpoint, "endpoint");
+  const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const connectTimeoutMs = init.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  for (const [name, value] of [
+    ["timeoutMs", timeoutMs],
+    ["connectTimeoutMs", connectTimeoutMs],
+  ] as const) {
+    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+      throw optionError(name, `${name} must be a positive number of milliseconds; got ${quote(value)}.`);
+    }
+  }
+  return { timeoutMs, connectTimeoutMs };
+}
+
+/** The functions and objects a caller may inject. */
+function checkHooks(init: FromRolesAnywhereInit): void {
+  for (const name of ["now", "fetch"] as const) {
+    if (init[name] !== undefined && typeof init[name] !== "function") throw optionError(name, `${name} must be a function.`);
+  }
+  if (init.logger !== undefined && (init.logger === null || typeof init.logger !== "object")) {
+    throw optionError("logger", "logger must be an object with debug, info, warn and error methods.");
+  }
+  if (init.refresh !== undefined && (init.refresh === null || typeof init.refresh !== "object")) {
+    throw optionError("refresh", "refresh must be an object of withRefresh options.");
+  }
 }
 
 /**
