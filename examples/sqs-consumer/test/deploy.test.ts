@@ -208,7 +208,7 @@ describe("Dockerfile", () => {
   });
 
   it("copies only paths that exist in the build context (the repository root) and that .dockerignore keeps", () => {
-    const ignored = readFileSync(fileURLToPath(new URL("../.dockerignore", import.meta.url)), "utf8")
+    const ignored = readFileSync(fileURLToPath(new URL("../Dockerfile.dockerignore", import.meta.url)), "utf8")
       .split("\n")
       .map((line) => line.trim())
       .filter((line) => line !== "" && !line.startsWith("#"));
