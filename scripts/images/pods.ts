@@ -39,7 +39,7 @@ const option = (name: string): string | undefined => {
   const index = argv.indexOf(name);
   return index === -1 ? undefined : argv[index + 1];
 };
-const MESSAGES = Number(option("--messages") ?? 2000);
+const MESSAGES = Number(option("--messages") ?? 8000);
 const SLOW_MESSAGES = 3;
 const SLOW_WORK_MS = 3000;
 const VERBOSE = argv.includes("--verbose");
@@ -455,6 +455,22 @@ async function rolesAnywhereSidecar(): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Adds this run's peaks to FILE's `runs` (docs/pod-memory.json is such a file: the manifests' tests read it). */
+async function appendMeasurements(file: string): Promise<void> {
+  const previous: { runs?: unknown[] } = await readFile(file, "utf8").then((text) => JSON.parse(text) as { runs?: unknown[] }, () => ({}));
+  const runs = [
+    ...(previous.runs ?? []),
+    {
+      date: new Date().toISOString().slice(0, 10),
+      command: `pnpm pods --messages ${MESSAGES}`,
+      messages: MESSAGES,
+      node: pinnedNode24(),
+      peakRssMiB: Object.fromEntries(Object.entries(measurements).map(([label, m]) => [label, m.peakRssMiB])),
+    },
+  ];
+  await writeFile(file, `${JSON.stringify({ ...previous, runs }, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
   const startedAt = Date.now();
   if (!argv.includes("--no-build")) {
@@ -481,7 +497,7 @@ async function main(): Promise<void> {
     console.log(`  ${label.padEnd(34)} ${m.peakRssMiB.toFixed(1).padStart(6)} MiB   request ${m.requestMiB} Mi, limit ${m.limitMiB} Mi`);
   }
   const measurementsFile = option("--measurements");
-  if (measurementsFile !== undefined) await writeFile(measurementsFile, `${JSON.stringify({ messages: MESSAGES, measurements }, null, 2)}\n`);
+  if (measurementsFile !== undefined) await appendMeasurements(measurementsFile);
   const resultsFile = option("--results");
   if (resultsFile !== undefined) checks.writeVitestJson(resultsFile);
   console.log(`\npods: ${checks.count - checks.failures} passed, ${checks.failures} failed (${((Date.now() - startedAt) / 1000).toFixed(0)} s)`);
