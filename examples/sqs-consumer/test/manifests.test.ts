@@ -148,9 +148,9 @@ describe("deploy/", () => {
 
   it("runs the same consumer in every variant, but for how it gets credentials", () => {
     const credentialFree = (f: ManifestFolder) => {
-      const consumer = containerOf(podSpecOf(f.objects), "consumer") as Raw;
+      const consumer = containerOf(podSpecOf(f.objects), "consumer");
       const env = Object.entries(environmentOf(consumer, f.objects)).filter(([n]) => !/^AWS_(ROLES_ANYWHERE|CONTAINER)_/.test(n));
-      const { image: _image, env: _env, envFrom: _envFrom, volumeMounts: _mounts, ...rest } = consumer;
+      const { image: _image, env: _env, envFrom: _envFrom, volumeMounts: _mounts, ...rest } = consumer as Raw;
       return { rest, env: Object.fromEntries(env) };
     };
     const reference = credentialFree(folder("irsa"));
