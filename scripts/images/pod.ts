@@ -9,7 +9,13 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { type ConsumerProcess, followJsonLines, type LogLine } from "../demo/consumer-process.js";
-import { podman, podmanStatus, spawnPodman } from "./podman.js";
+import { podman, type PodmanResult, podmanStatus, spawnPodman } from "./podman.js";
+
+/**
+ * The credentials package's CLI in the consumer image, relative to its WORKDIR (/app). The image has no shell and no
+ * npx: `kubectl exec … -- node EXPLAIN_CLI explain` is how the docs check a running pod.
+ */
+export const EXPLAIN_CLI = "node_modules/@workload-identity/credentials/dist/cli.mjs";
 
 /** The parts of a Kubernetes container spec these scenarios use. */
 export interface ContainerSpec {
@@ -159,8 +165,8 @@ export interface PodContainer extends ConsumerProcess {
   readonly name: string;
   /** The host pid of the container's main process (under tini: tini's child), once it runs. */
   mainPid(): Promise<number | undefined>;
-  /** Runs `command` in the container as an exec probe does; resolves with its exit status. */
-  exec(command: readonly string[]): Promise<number>;
+  /** Runs `command` in the container (an exec probe, `kubectl exec`); resolves with its exit status and output. */
+  exec(command: readonly string[]): Promise<PodmanResult>;
   /** `podman stop -t GRACE`: SIGTERM to the image's init, SIGKILL after GRACE seconds. Resolves with the exit code and how long it took. */
   stop(graceSeconds: number): Promise<{ exitCode: number; durationMs: number }>;
   /** Highest VmHWM (peak resident set) seen for the main process, in bytes; sampled until it exits. */
@@ -198,7 +204,7 @@ export function startPodContainer(options: PodContainerOptions): PodContainer {
   return Object.assign(followed, {
     name: options.name,
     mainPid,
-    exec: async (command: readonly string[]) => (await podmanStatus(["exec", options.name, ...command])).code,
+    exec: (command: readonly string[]) => podmanStatus(["exec", options.name, ...command]),
     async stop(graceSeconds: number) {
       const startedAt = Date.now();
       await podman(["stop", `--time=${graceSeconds}`, options.name], { timeoutMs: (graceSeconds + 30) * 1000 });

@@ -21,6 +21,7 @@ import { buildImages, IMAGES } from "./build.js";
 import { Checks } from "./checks.js";
 import {
   containerOf,
+  EXPLAIN_CLI,
   environmentOf,
   expandReferences,
   freePort,
@@ -245,6 +246,21 @@ async function runConsumer(options: ConsumerRun): Promise<void> {
     const source = consumer.lines.find((l) => / using [\w-]+:/.test(l.msg));
     checks.check(`${label}: fromEnvironmentAware() chose ${options.source}`, source?.msg.includes(` using ${options.source}:`) === true, source?.msg ?? "no source line");
 
+    // What the docs run to check a pod: `kubectl -n orders exec deploy/orders-consumer -c consumer -- node EXPLAIN explain`.
+    const explained = await consumer.exec(["node", EXPLAIN_CLI, "explain", "--json"]);
+    const explanation = (() => {
+      try {
+        return JSON.parse(explained.stdout) as { source?: string; error?: unknown; credentials?: { expiration?: string } };
+      } catch {
+        return {};
+      }
+    })();
+    checks.check(
+      `${label}: \`explain\` run in the container reports ${options.source}, credentials resolved, no error`,
+      explained.code === 0 && explanation.source === options.source && explanation.error === undefined && explanation.credentials?.expiration !== undefined,
+      `exit ${explained.code}, source ${String(explanation.source)}${explained.stderr === "" ? "" : `, ${explained.stderr.trim().slice(0, 200)}`}`,
+    );
+
     const handled = () => consumer.lines.filter((l) => l.msg === "message handled");
     const loadStartedAt = Date.now();
     const ids = await world.sqs.sendMessages(world.queueUrl, Array.from({ length: MESSAGES }, (_, order) => JSON.stringify({ order })));
@@ -420,7 +436,7 @@ async function rolesAnywhereSidecar(): Promise<void> {
     let status = -1;
     while (attempts < (probe?.failureThreshold ?? 0) && status !== 0) {
       attempts += 1;
-      status = await sidecar.exec(command);
+      status = (await sidecar.exec(command)).code;
       if (status !== 0) await new Promise((resolve) => setTimeout(resolve, (probe?.periodSeconds ?? 1) * 1000));
     }
     checks.check(`sidecar: the startup probe \`${command.join(" ")}\` succeeds in the image`, status === 0, `after ${attempts} attempt(s)`);
