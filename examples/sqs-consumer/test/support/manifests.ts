@@ -38,3 +38,21 @@ export function measuredPeaksMiB(): Record<string, number> {
   }
   return peaks;
 }
+
+/**
+ * Validates a Kubernetes object against its schema (kubernetes-models: types, required fields, enumerations; unknown
+ * fields are not reported). Throws on an invalid object, or on a kind this example does not use.
+ */
+export async function validateObject(object: { apiVersion?: unknown; kind?: unknown }): Promise<void> {
+  const key = `${String(object.apiVersion)}/${String(object.kind)}`;
+  const models: Record<string, () => Promise<new (data: object) => { validate(): void }>> = {
+    "apps/v1/Deployment": async () => (await import("kubernetes-models/apps/v1/Deployment")).Deployment,
+    "v1/ServiceAccount": async () => (await import("kubernetes-models/v1/ServiceAccount")).ServiceAccount,
+    "v1/ConfigMap": async () => (await import("kubernetes-models/v1/ConfigMap")).ConfigMap,
+    "v1/Pod": async () => (await import("kubernetes-models/v1/Pod")).Pod,
+  };
+  const model = models[key];
+  if (model === undefined) throw new Error(`no model for ${key}: add it to validateObject`);
+  const Model = await model();
+  new Model(object).validate();
+}
