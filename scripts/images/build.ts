@@ -3,6 +3,8 @@
 // the roles-anywhere sidecar (images/roles-anywhere/Dockerfile). Layers are cached in podman's storage: a second
 // run rebuilds only what changed. Prints how long each step took.
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { podman, REPO_ROOT, spawnPodman } from "./podman.js";
 
@@ -30,6 +32,17 @@ export const IMAGES = {
 } as const satisfies Record<string, ImageSpec>;
 
 const run = promisify(execFile);
+
+/**
+ * The Node release of `major` that scripts/node-matrix.sh pins (its NODE_VERSIONS): the images are built on the
+ * same 24.x that CI tests on, and base-image.sh takes its binary from there.
+ */
+export function pinnedNodeVersion(major: number): string {
+  const list = /NODE_VERSIONS=\(([^)]*)\)/.exec(readFileSync(join(REPO_ROOT, "scripts/node-matrix.sh"), "utf8"))?.[1] ?? "";
+  const version = list.split(/\s+/).find((v) => v.startsWith(`${major}.`));
+  if (version === undefined) throw new Error(`scripts/node-matrix.sh pins no Node ${major}`);
+  return version;
+}
 
 /** Makes (or finds) the local base image; resolves with its name. */
 export async function baseImage(): Promise<string> {

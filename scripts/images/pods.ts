@@ -10,14 +10,13 @@
 // Each consumer handles a load of messages, turns ready, and is stopped by `podman stop` (SIGTERM through the image's
 // tini) with slow messages in flight: it must finish them and exit 0 with nothing lost. The peak RSS of each process
 // is measured (/proc VmHWM) and checked against the manifest's memory request. Exits 0 only if every check passed.
-import { execFileSync } from "node:child_process";
 import { chmod, chown, mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createProjectedTokenDir } from "@workload-identity/testing";
 import { formatLine, type LogLine } from "../demo/consumer-process.js";
 import { type DemoWorld, REGION, startRolesAnywhereWorld, startWebIdentityWorld } from "../demo/world.js";
-import { buildImages, IMAGES } from "./build.js";
+import { buildImages, IMAGES, pinnedNodeVersion } from "./build.js";
 import { Checks } from "./checks.js";
 import {
   containerOf,
@@ -53,20 +52,12 @@ const run = `wi-pods-${process.pid}`;
 const cleanups: (() => Promise<unknown>)[] = [];
 const measurements: Record<string, { peakRssMiB: number; requestMiB: number; limitMiB: number }> = {};
 
-/** The Node the images must run: the 24.x that scripts/node-matrix.sh pins. */
-function pinnedNode24(): string {
-  const text = execFileSync("bash", ["-c", "grep -o 'NODE_VERSIONS=(.*)' scripts/node-matrix.sh"], { cwd: REPO_ROOT, encoding: "utf8" });
-  const version = /\b(24\.\d+\.\d+)\b/.exec(text)?.[1];
-  if (version === undefined) throw new Error("scripts/node-matrix.sh pins no Node 24");
-  return `v${version}`;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // What is in the images
 
 async function checkImages(): Promise<void> {
   checks.section("images");
-  const node = pinnedNode24();
+  const node = `v${pinnedNodeVersion(24)}`;
   for (const [name, image] of Object.entries(IMAGES)) {
     const config = JSON.parse(await podman(["image", "inspect", "--format={{json .Config}}", image.tag])) as {
       User?: string;
@@ -480,7 +471,7 @@ async function appendMeasurements(file: string): Promise<void> {
       date: new Date().toISOString().slice(0, 10),
       command: `pnpm pods --messages ${MESSAGES}`,
       messages: MESSAGES,
-      node: pinnedNode24(),
+      node: `v${pinnedNodeVersion(24)}`,
       peakRssMiB: Object.fromEntries(Object.entries(measurements).map(([label, m]) => [label, m.peakRssMiB])),
     },
   ];

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { pinnedNodeVersion } from "../../../scripts/images/build.js";
 import { loadConfig } from "../src/config.js";
 import { buildContext, copySources, dockerInstructions, finalStage, ignoreRules, isIgnored } from "./support/dockerfile.js";
 import { REPO_ROOT } from "./support/manifests.js";
@@ -9,7 +10,7 @@ import { REPO_ROOT } from "./support/manifests.js";
 
 type Raw = Record<string, any>;
 const json = (path: string): Raw => JSON.parse(readFileSync(`${REPO_ROOT}${path}`, "utf8")) as Raw;
-const node24 = /\b(24\.\d+\.\d+)\b/.exec(/NODE_VERSIONS=\(([^)]*)\)/.exec(readFileSync(`${REPO_ROOT}scripts/node-matrix.sh`, "utf8"))?.[1] ?? "")?.[1];
+const node24 = pinnedNodeVersion(24);
 const pnpmPin = String(json("package.json").packageManager).replace(/^pnpm@/, "");
 
 const images = [
