@@ -4,9 +4,10 @@
 // privilege escalation and memory limit. The containers share the host's network namespace (`--network host`), as
 // a pod's containers share theirs: 127.0.0.1 is the same for all of them, and the local AWS stand-ins are on it.
 import { readdirSync, readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { chmod, chown, mkdir, readFile, realpath, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { createProjectedTokenDir } from "@workload-identity/testing";
 import { parseAllDocuments } from "yaml";
 import { type ConsumerProcess, followJsonLines, type LogLine } from "../demo/consumer-process.js";
 import { podman, type PodmanResult, podmanStatus, spawnPodman } from "./podman.js";
@@ -114,6 +115,36 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+// Volumes, laid out as the kubelet lays them out (run as root: files are given to the pod's fsGroup).
+
+/** A Secret volume: files of mode `defaultMode`, group fsGroup (what the kubelet does with fsGroup). */
+export async function secretVolume(dir: string, files: Record<string, string>, pod: PodSpec, defaultMode = 0o440): Promise<string> {
+  await mkdir(dir, { mode: 0o755 });
+  for (const [name, content] of Object.entries(files)) {
+    await writeFile(join(dir, name), content, { mode: defaultMode });
+    await chown(join(dir, name), 0, pod.securityContext?.fsGroup ?? 0);
+  }
+  return dir;
+}
+
+/** A projected service-account token volume (kubelet's `..data` layout), the token readable by fsGroup. */
+export async function projectedTokenVolume(dir: string, token: string, pod: PodSpec): Promise<string> {
+  const volume = await createProjectedTokenDir({ dir });
+  await volume.write(token);
+  await chmod(dir, 0o755);
+  const file = await realpath(volume.tokenFile);
+  await chown(file, 0, pod.securityContext?.fsGroup ?? 0);
+  await chmod(file, 0o440);
+  return dir;
+}
+
+/** An emptyDir: mode 0777, as the kubelet makes it. */
+export async function emptyDirVolume(dir: string): Promise<string> {
+  await mkdir(dir);
+  await chmod(dir, 0o777);
+  return dir;
 }
 
 /** What to run: a manifest's container, the local image standing in for its registry image, and the pod's volumes. */

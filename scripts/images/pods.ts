@@ -10,10 +10,9 @@
 // Each consumer handles a load of messages, turns ready, and is stopped by `podman stop` (SIGTERM through the image's
 // tini) with slow messages in flight: it must finish them and exit 0 with nothing lost. The peak RSS of each process
 // is measured (/proc VmHWM) and checked against the manifest's memory request. Exits 0 only if every check passed.
-import { chmod, chown, mkdir, mkdtemp, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createProjectedTokenDir } from "@workload-identity/testing";
 import { formatLine, type LogLine } from "../demo/consumer-process.js";
 import { type DemoWorld, REGION, startRolesAnywhereWorld, startWebIdentityWorld } from "../demo/world.js";
 import { buildImages, IMAGES, pinnedNodeVersion } from "./build.js";
@@ -21,6 +20,7 @@ import { Checks } from "./checks.js";
 import {
   containerOf,
   EXPLAIN_CLI,
+  emptyDirVolume,
   environmentOf,
   expandReferences,
   freePort,
@@ -30,6 +30,8 @@ import {
   type PodContainer,
   type PodSpec,
   podSpecOf,
+  projectedTokenVolume,
+  secretVolume,
   startPodContainer,
 } from "./pod.js";
 import { podman, podmanStatus, REPO_ROOT } from "./podman.js";
@@ -96,41 +98,13 @@ async function checkImages(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Volumes, as the kubelet lays them out
+// A scenario's host directories (the pod's volumes go below it)
 
 async function workDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "pod-scenarios-"));
   // uid 65534 must traverse it to reach the volumes below.
   await chmod(dir, 0o755);
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** A Secret volume: files of mode `defaultMode`, group fsGroup (what the kubelet does with fsGroup). */
-async function secretVolume(dir: string, files: Record<string, string>, pod: PodSpec, defaultMode = 0o440): Promise<string> {
-  await mkdir(dir, { mode: 0o755 });
-  for (const [name, content] of Object.entries(files)) {
-    await writeFile(join(dir, name), content, { mode: defaultMode });
-    await chown(join(dir, name), 0, pod.securityContext?.fsGroup ?? 0);
-  }
-  return dir;
-}
-
-/** A projected service-account token volume (kubelet's `..data` layout), the token readable by fsGroup. */
-async function projectedTokenVolume(dir: string, token: string, pod: PodSpec): Promise<string> {
-  const volume = await createProjectedTokenDir({ dir });
-  await volume.write(token);
-  await chmod(dir, 0o755);
-  const file = await realpath(volume.tokenFile);
-  await chown(file, 0, pod.securityContext?.fsGroup ?? 0);
-  await chmod(file, 0o440);
-  return dir;
-}
-
-/** An emptyDir: mode 0777, as the kubelet makes it. */
-async function emptyDirVolume(dir: string): Promise<string> {
-  await mkdir(dir);
-  await chmod(dir, 0o777);
   return dir;
 }
 
