@@ -9,7 +9,7 @@ const MAIN = fileURLToPath(new URL("../../examples/sqs-consumer/src/main.ts", im
 /** One parsed JSON log line of the consumer. */
 export type LogLine = Record<string, unknown> & { level: string; msg: string };
 
-/** The consumer process. */
+/** The consumer process (or any process whose stdout is JSON lines). */
 export interface ConsumerProcess {
   readonly child: ChildProcess;
   readonly lines: LogLine[];
@@ -38,11 +38,26 @@ export function startConsumerProcess(env: Record<string, string>, print: (line: 
     env: childProcessEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
+  return followJsonLines(child, print, "the consumer");
+}
+
+/**
+ * Follows a child that logs JSON lines (the consumer on stdout; `podman run` attached to a container; the
+ * roles-anywhere CLI on stderr): parses each line of `stream` as it arrives, hands it to `print`, and lets callers wait
+ * for a line; the other stream is kept as text. `name` names the process in errors.
+ */
+export function followJsonLines(
+  child: ChildProcess,
+  print: (line: LogLine, raw: string) => void,
+  name: string,
+  stream: "stdout" | "stderr" = "stdout",
+): ConsumerProcess {
   const lines: LogLine[] = [];
   const waiters = new Set<{ predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }>();
   let pending = "";
   let stderr = "";
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+  const [logs, other] = stream === "stdout" ? [child.stdout, child.stderr] : [child.stderr, child.stdout];
+  logs?.setEncoding("utf8").on("data", (chunk: string) => {
     pending += chunk;
     const parts = pending.split("\n");
     pending = parts.pop() ?? "";
@@ -64,7 +79,7 @@ export function startConsumerProcess(env: Record<string, string>, print: (line: 
       }
     }
   });
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+  other?.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
@@ -95,7 +110,7 @@ export function startConsumerProcess(env: Record<string, string>, print: (line: 
           if (!waiters.has(waiter)) return;
           waiters.delete(waiter);
           clearTimeout(timer);
-          reject(new Error(`the consumer exited (code ${code}, signal ${signal}) while waiting for ${what}`));
+          reject(new Error(`${name} exited (code ${code}, signal ${signal}) while waiting for ${what}`));
         });
       });
     },
