@@ -19,10 +19,12 @@ export interface ServedCredentialsOptions {
 
 /**
  * Resolves what the endpoints serve. Rejects, never resolves empty or expired credentials, so a handler can only
- * answer `Success` with something usable.
+ * answer `Success` with something usable. Whatever the source returns last is what is served: a new set may reuse the
+ * previous `AccessKeyId` (a session extended in place, an emulator), so sets are told apart by every field, not by
+ * the key id alone.
  */
 export function createServedCredentials(options: ServedCredentialsOptions): () => Promise<ServedCredentials> {
-  let last: ServedCredentials | undefined;
+  let last: { readonly source: AwsCredentialIdentity; readonly served: ServedCredentials } | undefined;
   return async () => {
     const credentials = await options.provider();
     const { expiration } = credentials;
@@ -35,12 +37,26 @@ export function createServedCredentials(options: ServedCredentialsOptions): () =
     if (expiration.getTime() <= options.now()) {
       throw new UnservableCredentialsError(`they expired at ${expiration.toISOString()}`);
     }
-    if (last === undefined || last.credentials.accessKeyId !== credentials.accessKeyId) {
-      options.onNewCredentials?.(credentials);
-      last = { credentials: { ...credentials, expiration }, lastUpdated: new Date(options.now()) };
+    // A refreshing provider hands out the same object until it refreshes: the common case costs one comparison.
+    if (last !== undefined && (last.source === credentials || sameSet(last.served.credentials, credentials, expiration))) {
+      return last.served;
     }
-    return last;
+    options.onNewCredentials?.(credentials);
+    last = {
+      source: credentials,
+      served: { credentials: { ...credentials, expiration }, lastUpdated: new Date(options.now()) },
+    };
+    return last.served;
   };
+}
+
+function sameSet(served: ServedCredentials["credentials"], next: AwsCredentialIdentity, expiration: Date): boolean {
+  return (
+    served.accessKeyId === next.accessKeyId &&
+    served.secretAccessKey === next.secretAccessKey &&
+    served.sessionToken === next.sessionToken &&
+    served.expiration.getTime() === expiration.getTime()
+  );
 }
 
 /** RFC 3339 in whole seconds, as AWS's metadata services write it. */

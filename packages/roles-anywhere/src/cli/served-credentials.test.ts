@@ -1,0 +1,80 @@
+import type { AwsCredentialIdentity } from "@aws-sdk/types";
+import { describe, expect, it, vi } from "vitest";
+import { createClock } from "../../test/cli-support.js";
+import { createServedCredentials } from "./served-credentials.js";
+
+const HOUR_MS = 3_600_000;
+
+/** A source that hands out whatever the test queued last, as a refreshing provider would. */
+function queuedSource() {
+  let current: AwsCredentialIdentity | undefined;
+  return {
+    set(credentials: AwsCredentialIdentity) {
+      current = credentials;
+    },
+    provider: async () => {
+      if (current === undefined) throw new Error("nothing queued");
+      return current;
+    },
+  };
+}
+
+describe(createServedCredentials.name, () => {
+  it("serves the newest set when the source returns a new one under the same AccessKeyId", async () => {
+    const clock = createClock();
+    const source = queuedSource();
+    const served = createServedCredentials({ provider: source.provider, now: clock.now });
+    source.set({ accessKeyId: "ASIASAME", secretAccessKey: "secret-1", sessionToken: "token-1", expiration: new Date(clock.now() + 120_000) });
+    expect((await served()).credentials.sessionToken).toBe("token-1");
+    clock.advance(100_000);
+    source.set({ accessKeyId: "ASIASAME", secretAccessKey: "secret-2", sessionToken: "token-2", expiration: new Date(clock.now() + 120_000) });
+    const second = await served();
+    expect(second.credentials).toMatchObject({ secretAccessKey: "secret-2", sessionToken: "token-2" });
+    expect(second.lastUpdated.getTime()).toBe(clock.now());
+    // Past the first set's expiration: still the second set, never the first one expired.
+    clock.advance(60_000);
+    const third = await served();
+    expect(third.credentials.expiration.getTime()).toBeGreaterThan(clock.now());
+    expect(third.credentials.sessionToken).toBe("token-2");
+  });
+
+  it("serves a new expiration for the same key and secret (a session extended in place)", async () => {
+    const clock = createClock();
+    const source = queuedSource();
+    const served = createServedCredentials({ provider: source.provider, now: clock.now });
+    const base = { accessKeyId: "ASIASAME", secretAccessKey: "secret", sessionToken: "token" };
+    source.set({ ...base, expiration: new Date(clock.now() + HOUR_MS) });
+    await served();
+    source.set({ ...base, expiration: new Date(clock.now() + 2 * HOUR_MS) });
+    expect((await served()).credentials.expiration.getTime()).toBe(clock.now() + 2 * HOUR_MS);
+  });
+
+  it("keeps LastUpdated, and tells about new secrets once, while the set does not change", async () => {
+    const clock = createClock();
+    const source = queuedSource();
+    const onNewCredentials = vi.fn();
+    const served = createServedCredentials({ provider: source.provider, now: clock.now, onNewCredentials });
+    source.set({ accessKeyId: "ASIAONE", secretAccessKey: "secret", sessionToken: "token", expiration: new Date(clock.now() + HOUR_MS) });
+    const first = await served();
+    clock.advance(60_000);
+    // An equal set in a new object (a provider that copies) is the same set.
+    source.set({ accessKeyId: "ASIAONE", secretAccessKey: "secret", sessionToken: "token", expiration: new Date(clock.now() - 60_000 + HOUR_MS) });
+    expect((await served()).lastUpdated).toEqual(first.lastUpdated);
+    expect(onNewCredentials).toHaveBeenCalledTimes(1);
+    source.set({ accessKeyId: "ASIAONE", secretAccessKey: "secret-2", sessionToken: "token-2", expiration: new Date(clock.now() + HOUR_MS) });
+    await served();
+    expect(onNewCredentials).toHaveBeenCalledTimes(2);
+  });
+
+  it.each([
+    ["expired", { expiration: new Date(Date.parse("2029-12-31T23:59:59Z")) }, "UNSERVABLE_CREDENTIALS"],
+    ["without an expiration", { expiration: undefined }, "UNSERVABLE_CREDENTIALS"],
+    ["with an empty secret", { secretAccessKey: "" }, "UNSERVABLE_CREDENTIALS"],
+  ])("refuses credentials %s", async (_name, override, code) => {
+    const clock = createClock();
+    const source = queuedSource();
+    const served = createServedCredentials({ provider: source.provider, now: clock.now });
+    source.set({ accessKeyId: "ASIAONE", secretAccessKey: "secret", expiration: new Date(clock.now() + HOUR_MS), ...override });
+    await expect(served()).rejects.toMatchObject({ code });
+  });
+});
