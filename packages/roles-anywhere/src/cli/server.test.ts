@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -52,6 +53,17 @@ describe(startCredentialServer.name, () => {
     fetch(`${server.origin}/latest/api/token`, {
       method: "PUT",
       headers: { ...(ttl === undefined ? {} : { "x-aws-ec2-metadata-token-ttl-seconds": ttl }), ...headers },
+    });
+  /** A request with headers fetch() would not let us set (Host). */
+  const raw = (method: string, path: string, headers: Record<string, string>) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port: server.port, method, path, headers }, (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      req.end();
     });
   const token = async (ttl = "21600") => {
     const response = await putToken(ttl);
@@ -131,6 +143,47 @@ describe(startCredentialServer.name, () => {
       expect(await response.text()).not.toContain(PLANTED.secretAccessKey);
     });
 
+    it("refuses a request whose Host is not 127.0.0.1 or localhost with the server's port (DNS rebinding)", async () => {
+      const t = await token();
+      const path = `${CREDS_PATH}workload-reader`;
+      for (const host of ["attacker.example:" + String(server.port), "attacker.example", "127.0.0.1", `127.0.0.1:${server.port + 1}`, `10.0.0.7:${server.port}`, `localhost.:${server.port}`]) {
+        const response = await raw("GET", path, { host, "x-aws-ec2-metadata-token": t });
+        expect({ host, status: response.status }).toEqual({ host, status: 403 });
+        expect(response.body).not.toContain(PLANTED.secretAccessKey);
+      }
+      expect((await raw("PUT", "/latest/api/token", { host: `attacker.example:${server.port}`, "x-aws-ec2-metadata-token-ttl-seconds": "60" })).status).toBe(403);
+      for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, `LOCALHOST:${server.port}`]) {
+        expect((await raw("GET", path, { host, "x-aws-ec2-metadata-token": t })).status).toBe(200);
+      }
+    });
+
+    it("refuses any request carrying an Origin header (a browser)", async () => {
+      const put = await raw("PUT", "/latest/api/token", {
+        host: `127.0.0.1:${server.port}`,
+        origin: "http://attacker.example",
+        "x-aws-ec2-metadata-token-ttl-seconds": "60",
+      });
+      expect(put.status).toBe(403);
+      const t = await token();
+      const get = await raw("GET", `${CREDS_PATH}workload-reader`, {
+        host: `127.0.0.1:${server.port}`,
+        origin: `http://127.0.0.1:${server.port}`,
+        "x-aws-ec2-metadata-token": t,
+      });
+      expect(get.status).toBe(403);
+    });
+
+    it.each([["forwarded", "for=10.0.0.7;proto=http"], ["via", "1.1 proxy.example"]])(
+      "refuses any request carrying %s (a proxy), as X-Forwarded-For",
+      async (name, value) => {
+        expect((await putToken("21600", { [name]: value })).status).toBe(403);
+        const t = await token();
+        const response = await get(`${CREDS_PATH}workload-reader`, { "x-aws-ec2-metadata-token": t, [name]: value });
+        expect(response.status).toBe(403);
+        expect(await response.text()).not.toContain(PLANTED.secretAccessKey);
+      },
+    );
+
     it("answers 404 for another role name", async () => {
       const t = await token();
       expect((await get(`${CREDS_PATH}other-role`, { "x-aws-ec2-metadata-token": t })).status).toBe(404);
@@ -202,6 +255,11 @@ describe(startCredentialServer.name, () => {
         Code: "UNTRUSTED_CERTIFICATE",
         Message: expect.stringContaining("UntrustedCertificate: not issued by the trust anchor") as string,
       });
+    });
+
+    it("refuses a foreign Host or an Origin on the container route too", async () => {
+      expect((await raw("GET", path, { host: `attacker.example:${server.port}`, authorization: "container-token-1" })).status).toBe(403);
+      expect((await raw("GET", path, { host: `127.0.0.1:${server.port}`, origin: "http://attacker.example", authorization: "container-token-1" })).status).toBe(403);
     });
 
     it("answers 405 to a POST", async () => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { ListenError } from "./errors.js";
 import { type RouteHandler, sendText } from "./http-responses.js";
 import type { JsonLogger } from "./log.js";
+import { refusalReason } from "./request-guard.js";
 
 /** The only address the sidecar binds: credentials must never be reachable from another host. */
 export const LOOPBACK_HOST = "127.0.0.1";
@@ -27,18 +28,19 @@ export interface CredentialServer {
 }
 
 /**
- * Starts the HTTP server on 127.0.0.1. Requests that went through a proxy (`X-Forwarded-For`) are refused, as IMDS
- * does, so a misconfigured proxy on the host cannot relay credentials to other machines.
+ * Starts the HTTP server on 127.0.0.1. Requests that did not come straight from a local process (another `Host`, an
+ * `Origin`, a proxy's headers) are refused with 403 before any route sees them: see {@link refusalReason}.
  */
 export async function startCredentialServer(options: CredentialServerOptions): Promise<CredentialServer> {
   const { log } = options;
+  // Known once listening (the port may be 0 until then); no request arrives before.
+  let listeningPort = options.port;
   const server: Server = createServer((request, response) => {
     // The request target as sent (an origin-form path); no URL parsing, so "//host/..." cannot turn into a host.
     const path = (request.url ?? "/").split("?", 1)[0] ?? "/";
     const answer = async (): Promise<void> => {
-      if (request.headers["x-forwarded-for"] !== undefined) {
-        return sendText(response, 403, "Forbidden: requests carrying X-Forwarded-For are refused");
-      }
+      const refused = refusalReason(request, listeningPort);
+      if (refused !== undefined) return sendText(response, 403, `Forbidden: ${refused}`);
       for (const route of options.routes) {
         if (await route(request, response, path)) return;
       }
@@ -58,6 +60,7 @@ export async function startCredentialServer(options: CredentialServerOptions): P
     server.listen(options.port, LOOPBACK_HOST, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  listeningPort = port;
   return {
     port,
     origin: `http://${LOOPBACK_HOST}:${port}`,
