@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RouteHandler } from "./http-responses.js";
 import { sendCredentialsUnavailable, sendJson, sendText } from "./http-responses.js";
 import { formatTimestamp, type ServedCredentials } from "./served-credentials.js";
-import type { TokenTable } from "./token-table.js";
+import type { SessionTokens } from "./session-tokens.js";
 
 const TOKEN_PATH = "/latest/api/token";
 const CREDENTIALS_PATH = "/latest/meta-data/iam/security-credentials";
@@ -15,7 +15,7 @@ const MAX_TTL_SECONDS = 21_600;
 export interface ImdsRoutesOptions {
   /** The role ARN's last segment, listed under `security-credentials/`. */
   readonly roleName: string;
-  readonly tokens: TokenTable;
+  readonly tokens: SessionTokens;
   readonly credentials: () => Promise<ServedCredentials>;
   /** Removes registered secrets from error messages sent in 500 answers. */
   readonly redact?: (text: string) => string;

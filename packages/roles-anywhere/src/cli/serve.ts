@@ -11,7 +11,7 @@ import type { CliDeps } from "./run.js";
 import { createLogger, EXIT_FAILURE, EXIT_OK, providerRequest } from "./run.js";
 import { createServedCredentials } from "./served-credentials.js";
 import { type CredentialServer, startCredentialServer } from "./server.js";
-import { createTokenTable } from "./token-table.js";
+import { createSessionTokens } from "./session-tokens.js";
 
 /**
  * `roles-anywhere serve`: gets the first credentials (failing fast when CreateSession fails), then serves them on
@@ -82,7 +82,7 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
       routes: [
         createImdsHandler({
           roleName,
-          tokens: createTokenTable({ now: deps.now }),
+          tokens: createSessionTokens({ now: deps.now }),
           credentials: served,
           redact: log.redact,
         }),

@@ -10,7 +10,7 @@ import { createImdsHandler } from "./imds-routes.js";
 import { createJsonLogger } from "./log.js";
 import { createServedCredentials } from "./served-credentials.js";
 import { type CredentialServer, startCredentialServer } from "./server.js";
-import { createTokenTable } from "./token-table.js";
+import { createSessionTokens } from "./session-tokens.js";
 
 const ROLE_ARN = "arn:aws:iam::123456789012:role/team/workload-reader";
 const CREDS_PATH = "/latest/meta-data/iam/security-credentials/";
@@ -36,7 +36,7 @@ describe(startCredentialServer.name, () => {
       port: 0,
       log,
       routes: [
-        createImdsHandler({ roleName: "workload-reader", tokens: createTokenTable({ now: clock.now }), credentials: served }),
+        createImdsHandler({ roleName: "workload-reader", tokens: createSessionTokens({ now: clock.now }), credentials: served }),
         createContainerHandler({ authorizationToken: () => containerToken.read(), credentials: served, accountId: "123456789012" }),
       ],
     });
@@ -183,6 +183,14 @@ describe(startCredentialServer.name, () => {
         expect(await response.text()).not.toContain(PLANTED.secretAccessKey);
       },
     );
+
+    it("keeps a client's token valid while another local process floods the token route", async () => {
+      const mine = await token();
+      const flood = await Promise.all(Array.from({ length: 300 }, () => putToken("21600")));
+      expect(flood.every((response) => response.status === 200)).toBe(true);
+      const response = await get(`${CREDS_PATH}workload-reader`, { "x-aws-ec2-metadata-token": mine });
+      expect(response.status).toBe(200);
+    });
 
     it("answers 404 for another role name", async () => {
       const t = await token();
