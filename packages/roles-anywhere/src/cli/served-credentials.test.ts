@@ -66,15 +66,15 @@ describe(createServedCredentials.name, () => {
     expect(onNewCredentials).toHaveBeenCalledTimes(2);
   });
 
-  it.each([
-    ["expired", { expiration: new Date(Date.parse("2029-12-31T23:59:59Z")) }, "UNSERVABLE_CREDENTIALS"],
-    ["without an expiration", { expiration: undefined }, "UNSERVABLE_CREDENTIALS"],
-    ["with an empty secret", { secretAccessKey: "" }, "UNSERVABLE_CREDENTIALS"],
-  ])("refuses credentials %s", async (_name, override, code) => {
+  it.each<[string, AwsCredentialIdentity]>([
+    ["expired", { accessKeyId: "ASIAONE", secretAccessKey: "secret", expiration: new Date(Date.parse("2029-12-31T23:59:59Z")) }],
+    ["without an expiration", { accessKeyId: "ASIAONE", secretAccessKey: "secret" }],
+    ["with an empty secret", { accessKeyId: "ASIAONE", secretAccessKey: "", expiration: new Date(Date.parse("2030-01-01T01:00:00Z")) }],
+  ])("refuses credentials %s with UNSERVABLE_CREDENTIALS", async (_name, credentials) => {
     const clock = createClock();
     const source = queuedSource();
     const served = createServedCredentials({ provider: source.provider, now: clock.now });
-    source.set({ accessKeyId: "ASIAONE", secretAccessKey: "secret", expiration: new Date(clock.now() + HOUR_MS), ...override });
-    await expect(served()).rejects.toMatchObject({ code });
+    source.set(credentials);
+    await expect(served()).rejects.toMatchObject({ code: "UNSERVABLE_CREDENTIALS" });
   });
 });

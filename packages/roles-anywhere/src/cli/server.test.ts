@@ -186,8 +186,10 @@ describe(startCredentialServer.name, () => {
 
     it("keeps a client's token valid while another local process floods the token route", async () => {
       const mine = await token();
-      const flood = await Promise.all(Array.from({ length: 300 }, () => putToken("21600")));
-      expect(flood.every((response) => response.status === 200)).toBe(true);
+      for (let batch = 0; batch < 12; batch += 1) {
+        const flood = await Promise.all(Array.from({ length: 25 }, () => putToken("21600")));
+        expect(flood.every((response) => response.status === 200)).toBe(true);
+      }
       const response = await get(`${CREDS_PATH}workload-reader`, { "x-aws-ec2-metadata-token": mine });
       expect(response.status).toBe(200);
     });
