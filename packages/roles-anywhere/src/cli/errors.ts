@@ -38,3 +38,18 @@ export class UnservableCredentialsError extends WorkloadIdentityError {
     super("UNSERVABLE_CREDENTIALS", `The credential source returned credentials that cannot be served: ${problem}.`);
   }
 }
+
+/**
+ * The IMDS route will not hand out credentials this close to their expiry: IMDS clients (botocore) may keep using a
+ * set for minutes after fetching it, past its expiry. Only a refresh that keeps failing lets credentials get this old.
+ */
+export class CredentialsExpiringError extends WorkloadIdentityError {
+  constructor(expiration: Date, minRemainingMs: number) {
+    super(
+      "CREDENTIALS_EXPIRING",
+      `The credentials expire at ${expiration.toISOString()}, in less than ${Math.round(minRemainingMs / 60_000)} ` +
+        "minutes, and refreshing them keeps failing (the log holds each failure's cause); IMDS clients could use them " +
+        "past their expiry, so they are not handed out.",
+    );
+  }
+}

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { CredentialsExpiringError } from "./errors.js";
 import type { RouteHandler } from "./http-responses.js";
 import { sendCredentialsUnavailable, sendJson, sendText } from "./http-responses.js";
 import { formatTimestamp, type ServedCredentials } from "./served-credentials.js";
@@ -17,6 +18,13 @@ export interface ImdsRoutesOptions {
   readonly roleName: string;
   readonly tokens: SessionTokens;
   readonly credentials: () => Promise<ServedCredentials>;
+  /**
+   * Credentials with less than this left are answered with 500 instead (see `IMDS_MIN_REMAINING_MS`: IMDS clients may
+   * use a set for minutes after fetching it). @defaultValue 0
+   */
+  readonly minRemainingMs?: number;
+  /** Milliseconds since the epoch. @defaultValue Date.now */
+  readonly now?: () => number;
   /** Removes registered secrets from error messages sent in 500 answers. */
   readonly redact?: (text: string) => string;
 }
@@ -27,6 +35,8 @@ export interface ImdsRoutesOptions {
  */
 export function createImdsHandler(options: ImdsRoutesOptions): RouteHandler {
   const { roleName, tokens } = options;
+  const now = options.now ?? Date.now;
+  const minRemainingMs = options.minRemainingMs ?? 0;
   const roleNamePaths = new Set([CREDENTIALS_PATH, `${CREDENTIALS_PATH}/`]);
   const rolePaths = new Set([`${CREDENTIALS_PATH}/${roleName}`, `${CREDENTIALS_PATH}/${roleName}/`]);
 
@@ -68,6 +78,10 @@ export function createImdsHandler(options: ImdsRoutesOptions): RouteHandler {
         return true;
       }
       const { credentials, lastUpdated } = served;
+      if (credentials.expiration.getTime() - now() < minRemainingMs) {
+        sendCredentialsUnavailable(response, new CredentialsExpiringError(credentials.expiration, minRemainingMs));
+        return true;
+      }
       sendJson(
         response,
         200,

@@ -4,6 +4,7 @@ import { startBackgroundRefresh } from "./background-refresh.js";
 import { checkCertificateExpiry } from "./certificate-expiry.js";
 import { CONTAINER_CREDENTIALS_PATH, createContainerHandler } from "./container-routes.js";
 import { type ContainerToken, prepareContainerToken } from "./container-token.js";
+import { IMDS_MIN_REMAINING_MS, serveRefreshWindows } from "./imds-freshness.js";
 import { createImdsHandler } from "./imds-routes.js";
 import { describeError } from "./log.js";
 import { logRefreshEvent } from "./refresh-log.js";
@@ -33,6 +34,8 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
       signing,
       log,
       {
+        // Early enough that what the IMDS route hands out is never extended by botocore: see serveRefreshWindows.
+        ...serveRefreshWindows(signing.sessionDurationSeconds),
         onEvent: (event) => {
           logRefreshEvent(log, event);
           // The files are re-read at each refresh: a renewed certificate shows here, and so does one left to expire.
@@ -84,6 +87,8 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
           roleName,
           tokens: createSessionTokens({ now: deps.now }),
           credentials: served,
+          minRemainingMs: IMDS_MIN_REMAINING_MS,
+          now: deps.now,
           redact: log.redact,
         }),
         ...(containerToken === undefined
