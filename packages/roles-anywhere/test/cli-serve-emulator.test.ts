@@ -115,16 +115,16 @@ describe("roles-anywhere serve across refreshes (library + emulator, fake clock)
   it("keeps serving the last good credentials while CreateSession fails, then answers 500, then recovers", async () => {
     const lastGood = emulator.credentialsIssued()[1]?.accessKeyId;
     emulator.injectFault({ kind: "http-500" }, 1_000);
-    clock.advance(50 * MINUTE_MS); // 10 minutes left of the second session: inside serve's mandatory window
+    clock.advance(40 * MINUTE_MS); // 20 minutes left of the second session: inside serve's mandatory window
     const stale = await credentials();
     expect(stale.status).toBe(200);
     expect(((await stale.json()) as { AccessKeyId: string }).AccessKeyId).toBe(lastGood);
     expect(log()).toContainEqual(expect.objectContaining({ level: "error", msg: "refresh failed", reason: "mandatory" }));
 
-    clock.advance(5 * MINUTE_MS); // too close to the expiration for IMDS clients
+    clock.advance(10 * MINUTE_MS); // too close to the expiration for IMDS clients
     expect(await (await credentials()).json()).toMatchObject({ Code: "CREDENTIALS_EXPIRING" });
 
-    clock.advance(6 * MINUTE_MS); // past its expiration
+    clock.advance(11 * MINUTE_MS); // past its expiration
     const none = await credentials();
     expect(none.status).toBe(500);
     const body = (await none.json()) as Record<string, unknown>;

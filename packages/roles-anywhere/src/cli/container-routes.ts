@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { RouteHandler } from "./http-responses.js";
 import { sendCredentialsUnavailable, sendJson, sendText } from "./http-responses.js";
-import { formatTimestamp, type ServedCredentials } from "./served-credentials.js";
+import { formatTimestamp, type ServeCredentials, type ServedCredentials } from "./served-credentials.js";
 
 /** The path of the container-credentials route (the one EKS Pod Identity serves). */
 export const CONTAINER_CREDENTIALS_PATH = "/v1/credentials";
@@ -10,7 +10,7 @@ export const CONTAINER_CREDENTIALS_PATH = "/v1/credentials";
 export interface ContainerRoutesOptions {
   /** The expected `Authorization` header value. Called per request, so a rotated token file is honoured. */
   readonly authorizationToken: () => Promise<string>;
-  readonly credentials: () => Promise<ServedCredentials>;
+  readonly credentials: ServeCredentials;
   /** Removes registered secrets from error messages sent in 500 answers. */
   readonly redact?: (text: string) => string;
   /** The account id to report when the credentials carry none (the role ARN's account). */

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { CredentialsExpiringError } from "./errors.js";
 import type { RouteHandler } from "./http-responses.js";
 import { sendCredentialsUnavailable, sendJson, sendText } from "./http-responses.js";
-import { formatTimestamp, type ServedCredentials } from "./served-credentials.js";
+import { formatTimestamp, type ServeCredentials, type ServedCredentials } from "./served-credentials.js";
 import type { SessionTokens } from "./session-tokens.js";
 
 const TOKEN_PATH = "/latest/api/token";
@@ -17,10 +17,10 @@ export interface ImdsRoutesOptions {
   /** The role ARN's last segment, listed under `security-credentials/`. */
   readonly roleName: string;
   readonly tokens: SessionTokens;
-  readonly credentials: () => Promise<ServedCredentials>;
+  readonly credentials: ServeCredentials;
   /**
-   * Credentials with less than this left are answered with 500 instead (see `IMDS_MIN_REMAINING_MS`: IMDS clients may
-   * use a set for minutes after fetching it). @defaultValue 0
+   * Credentials with less than this left are refreshed first, and answered with 500 when that fails (see
+   * `IMDS_MIN_REMAINING_MS`: IMDS clients may use a set for minutes after fetching it). @defaultValue 0
    */
   readonly minRemainingMs?: number;
   /** Milliseconds since the epoch. @defaultValue Date.now */
@@ -72,7 +72,7 @@ export function createImdsHandler(options: ImdsRoutesOptions): RouteHandler {
     } else if (rolePaths.has(path)) {
       let served: ServedCredentials;
       try {
-        served = await options.credentials();
+        served = await options.credentials({ minRemainingMs });
       } catch (error) {
         sendCredentialsUnavailable(response, error, options.redact);
         return true;

@@ -1,6 +1,6 @@
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { describe, expect, it, vi } from "vitest";
-import { createClock } from "../../test/cli-support.js";
+import { createClock, createFakeSource, serviceError } from "../../test/cli-support.js";
 import { createServedCredentials } from "./served-credentials.js";
 
 const HOUR_MS = 3_600_000;
@@ -76,5 +76,50 @@ describe(createServedCredentials.name, () => {
     const served = createServedCredentials({ provider: source.provider, now: clock.now });
     source.set(credentials);
     await expect(served()).rejects.toMatchObject({ code: "UNSERVABLE_CREDENTIALS" });
+  });
+
+  describe("minRemainingMs", () => {
+    const MINUTE_MS = 60_000;
+    const setup = () => {
+      const clock = createClock();
+      const fake = createFakeSource(clock, 15 * MINUTE_MS); // the shortest session CreateSession grants
+      const served = createServedCredentials({ provider: fake.provider(), now: clock.now, minForcedRefreshIntervalMs: 30_000 });
+      return { clock, fake, served };
+    };
+
+    it("refreshes first when the set in hand has less left than the route needs", async () => {
+      const { clock, fake, served } = setup();
+      expect((await served({ minRemainingMs: 11 * MINUTE_MS })).credentials.accessKeyId).toBe("ASIAFAKE00000001");
+      clock.advance(5 * MINUTE_MS); // 10 minutes left: before the provider's own refresh point
+      expect((await served()).credentials.accessKeyId).toBe("ASIAFAKE00000001");
+      const fresh = await served({ minRemainingMs: 11 * MINUTE_MS });
+      expect(fresh.credentials.accessKeyId).toBe("ASIAFAKE00000002");
+      expect(fresh.credentials.expiration.getTime() - clock.now()).toBe(15 * MINUTE_MS);
+      expect(fake.calls).toBe(2);
+    });
+
+    it("forces one refresh for concurrent callers", async () => {
+      const { clock, fake, served } = setup();
+      await served();
+      clock.advance(5 * MINUTE_MS);
+      const answers = await Promise.all(Array.from({ length: 20 }, () => served({ minRemainingMs: 11 * MINUTE_MS })));
+      expect(new Set(answers.map((answer) => answer.credentials.accessKeyId))).toEqual(new Set(["ASIAFAKE00000002"]));
+      expect(fake.calls).toBe(2);
+    });
+
+    it("resolves the set in hand when the forced refresh fails, and forces no other one within the interval", async () => {
+      const { clock, fake, served } = setup();
+      await served();
+      fake.fail(serviceError("ROLES_ANYWHERE_SERVICE_ERROR", "AccessDeniedException: denied"));
+      clock.advance(5 * MINUTE_MS);
+      expect((await served({ minRemainingMs: 11 * MINUTE_MS })).credentials.accessKeyId).toBe("ASIAFAKE00000001");
+      const callsAfterForcing = fake.calls;
+      clock.advance(29_000);
+      for (let i = 0; i < 50; i += 1) await served({ minRemainingMs: 11 * MINUTE_MS });
+      expect(fake.calls).toBe(callsAfterForcing);
+      fake.fail(undefined);
+      clock.advance(1_000);
+      expect((await served({ minRemainingMs: 11 * MINUTE_MS })).credentials.accessKeyId).not.toBe("ASIAFAKE00000001");
+    });
   });
 });
