@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fromContainerMetadata, fromInstanceMetadata, fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { fromContainerMetadata, fromHttp, fromInstanceMetadata, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type CliDeps, runCli } from "../src/cli/run.js";
 import { botocoreCredentials, createClock, createFakeSource, findBotocorePython, PLANTED } from "./cli-support.js";
@@ -124,6 +124,75 @@ describe("serve, read by AWS clients", () => {
     await expect(fromInstanceMetadata()()).resolves.toMatchObject({
       accessKeyId: "ASIAFAKE00000001",
       sessionToken: `${PLANTED.sessionToken}1`,
+    });
+  });
+
+  describe("the container token file", () => {
+    it.skipIf(botocoreMissing)(
+      `botocore ${python?.version ?? "(missing)"} reads the token file serve wrote (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)${botocoreMissing ? ` — ${SKIP_REASON}` : ""}`,
+      async () => {
+        const result = await botocoreCredentials(python as NonNullable<typeof python>, dir, {
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v1/credentials`,
+          AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+        });
+        expect(result).toMatchObject({ method: "container-role", accessKey: "ASIAFAKE00000001" });
+      },
+    );
+
+    it("SDK v3 fromHttp reads the token file serve wrote", async () => {
+      const credentials = await fromHttp({
+        awsContainerCredentialsFullUri: `${origin}/v1/credentials`,
+        awsContainerAuthorizationTokenFile: tokenFile,
+        maxRetries: 0,
+      })();
+      expect(credentials.accessKeyId).toBe("ASIAFAKE00000001");
+    });
+
+    it.skipIf(botocoreMissing)(
+      `a token file ending in a newline fails inside botocore ${python?.version ?? "(missing)"}, though serve would accept the token${botocoreMissing ? ` — ${SKIP_REASON}` : ""}`,
+      async () => {
+        const withNewline = join(dir, "token-with-newline");
+        await writeFile(withNewline, `${await readFile(tokenFile, "utf8")}\n`);
+        await expect(
+          botocoreCredentials(python as NonNullable<typeof python>, dir, {
+            AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v1/credentials`,
+            AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: withNewline,
+          }),
+        ).rejects.toThrow(/not a legal header value/);
+      },
+    );
+
+    it("a token file ending in a newline fails inside SDK v3's fromHttp, though serve would accept the token", async () => {
+      const withNewline = join(dir, "token-with-newline");
+      await writeFile(withNewline, `${await readFile(tokenFile, "utf8")}\n`);
+      const provider = fromHttp({
+        awsContainerCredentialsFullUri: `${origin}/v1/credentials`,
+        awsContainerAuthorizationTokenFile: withNewline,
+        maxRetries: 0,
+      });
+      await expect(provider()).rejects.toThrow(/ERR_INVALID_CHAR.*Authorization/);
+    });
+
+    it("so serve refuses, at start, a token file ending in a newline, saying how to write it", async () => {
+      const withNewline = join(dir, "given-token");
+      await writeFile(withNewline, "given-token\n");
+      const lines: string[] = [];
+      const code = await runCli(["serve", ...FLAGS, "--port", "0", "--container-token-file", withNewline], {
+        createProvider: (request) => fake.provider(request.refresh),
+        inspectCertificate: async () => ({ subject: "CN=t", serialNumber: "1", validTo: new Date(clock.now() + 9e10) }),
+        stdout: () => undefined,
+        stderr: (text) => lines.push(text),
+        env: {},
+        cwd: dir,
+        homedir: dir,
+        now: clock.now,
+        waitForShutdown: () => new Promise(() => undefined),
+        version: "test",
+      });
+      expect(code).toBe(1);
+      const last = JSON.parse(lines.join("").trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+      expect(last).toMatchObject({ msg: "not serving: the container token file is unusable", code: "CONTAINER_TOKEN_FILE" });
+      expect(String(last.error)).toContain(`printf '%s' "$TOKEN" > ${withNewline}`);
     });
   });
 });

@@ -8,7 +8,10 @@ export const CONTAINER_CREDENTIALS_PATH = "/v1/credentials";
 
 /** Options of {@link createContainerHandler}. */
 export interface ContainerRoutesOptions {
-  /** The expected `Authorization` header value. Called per request, so a rotated token file is honoured. */
+  /**
+   * The expected `Authorization` header value. Called per request, so a rotated token file is honoured; a rejection
+   * (a token file no client can use) is answered with 500 and the error's code.
+   */
   readonly authorizationToken: () => Promise<string>;
   readonly credentials: ServeCredentials;
   /** Removes registered secrets from error messages sent in 500 answers. */
@@ -33,7 +36,15 @@ export function createContainerHandler(options: ContainerRoutesOptions): RouteHa
       sendJson(response, 401, { Code: "Unauthorized", Message: "The Authorization header is required." });
       return true;
     }
-    if (!sameToken(presented.trim(), await options.authorizationToken())) {
+    let expected: string;
+    try {
+      expected = await options.authorizationToken();
+    } catch (error) {
+      // The token file holds something no client can send: say so, without its content.
+      sendCredentialsUnavailable(response, error, options.redact);
+      return true;
+    }
+    if (!sameToken(presented.trim(), expected)) {
       sendJson(response, 403, { Code: "Forbidden", Message: "The Authorization header does not match the token file." });
       return true;
     }

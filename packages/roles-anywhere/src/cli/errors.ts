@@ -7,14 +7,21 @@ export class CliUsageError extends WorkloadIdentityError {
   }
 }
 
-/** The container-credentials authorization token file could not be read or written. */
+/** The container-credentials authorization token file could not be read or written, or holds no usable token. */
 export class ContainerTokenFileError extends WorkloadIdentityError {
-  constructor(path: string, problem: string, cause?: unknown) {
+  /**
+   * @param problem - what is wrong with the file, completing "The container authorization token file PATH …"
+   * @param options.remedy - what to do; by default, where to point `--container-token-file`
+   */
+  constructor(path: string, problem: string, options: { cause?: unknown; remedy?: string } = {}) {
     super(
       "CONTAINER_TOKEN_FILE",
-      `The container authorization token file ${path} ${problem}. Give --container-token-file a path in a directory ` +
-        "the sidecar can write (an emptyDir shared with the application), or a file holding a token.",
-      { cause },
+      `The container authorization token file ${path} ${problem}. ${
+        options.remedy ??
+        "Give --container-token-file a path in a directory the sidecar can write (an emptyDir shared with the " +
+          "application), or a file holding a token."
+      }`,
+      { cause: options.cause },
     );
   }
 }

@@ -334,6 +334,27 @@ describe("roles-anywhere serve", () => {
     await expect(stat(tokenFile)).rejects.toMatchObject({ code: "ENOENT" });
   });
 
+  it("logs once when a given container token file is rewritten with a line break, and once when it is fixed", async () => {
+    const h = harness();
+    const tokenFile = join(dir, "token");
+    await writeFile(tokenFile, "given-token");
+    const { exit, origin } = await start(h, ["--container-token-file", tokenFile]);
+    const ask = () => fetch(`${origin}/v1/credentials`, { headers: { authorization: "given-token" } });
+    await writeFile(tokenFile, "given-token\n");
+    expect((await ask()).status).toBe(500);
+    expect((await ask()).status).toBe(500);
+    await writeFile(tokenFile, "given-token");
+    expect((await ask()).status).toBe(200);
+    const refused = h.logLines().filter((line) => line.code === "CONTAINER_TOKEN_FILE");
+    expect(refused).toEqual([
+      expect.objectContaining({ level: "error", msg: "the container token file is refused: container credentials are not served" }),
+    ]);
+    expect(h.logLines()).toContainEqual(expect.objectContaining({ level: "info", msg: "the container token file is usable again" }));
+    expect(h.stderr.join("")).not.toContain("given-token"); // the path, never the token
+    h.shutdown();
+    expect(await exit).toBe(0);
+  });
+
   it("exits 1 when the port is taken, without writing the container token file", async () => {
     const h = harness();
     const first = await start(h);

@@ -68,7 +68,11 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
   let containerToken: ContainerToken | undefined;
   if (command.containerTokenFile !== undefined) {
     try {
-      containerToken = await prepareContainerToken(command.containerTokenFile);
+      containerToken = await prepareContainerToken(command.containerTokenFile, {
+        onRefused: (error) =>
+          log.error("the container token file is refused: container credentials are not served", describeError(error)),
+        onAccepted: () => log.info("the container token file is usable again", { file: command.containerTokenFile }),
+      });
     } catch (error) {
       return notServing("the container token file is unusable", error);
     }

@@ -28,7 +28,7 @@ describe(startCredentialServer.name, () => {
     fake = createFakeSource(clock);
     dir = await mkdtemp(join(tmpdir(), "ra-server-"));
     tokenFile = join(dir, "token");
-    await writeFile(tokenFile, "container-token-1\n", { mode: 0o600 });
+    await writeFile(tokenFile, "container-token-1", { mode: 0o600 });
     const log = createJsonLogger({ write: (line) => logLines.push(line) });
     const served = createServedCredentials({ provider: fake.provider(), now: clock.now });
     const containerToken = await prepareContainerToken(tokenFile);
@@ -257,6 +257,20 @@ describe(startCredentialServer.name, () => {
       expect((await get(path, { authorization: "container-token-2" })).status).toBe(200);
     });
 
+    it("answers 500 naming the token file, not its content, once the file is rewritten with a line break; serves again once fixed", async () => {
+      await writeFile(tokenFile, "container-token-2\n");
+      for (const authorization of ["container-token-1", "container-token-2"]) {
+        const response = await get(path, { authorization });
+        expect(response.status).toBe(500);
+        const body = (await response.json()) as { Code: string; Message: string };
+        expect(body.Code).toBe("CONTAINER_TOKEN_FILE");
+        expect(body.Message).toContain("ends with a line break");
+        expect(body.Message).not.toContain("container-token-");
+      }
+      await writeFile(tokenFile, "container-token-2");
+      expect((await get(path, { authorization: "container-token-2" })).status).toBe(200);
+    });
+
     it("answers 500 with a JSON reason when no valid credentials exist", async () => {
       fake.fail(serviceError("UNTRUSTED_CERTIFICATE", "UntrustedCertificate: not issued by the trust anchor"));
       const response = await get(path, { authorization: "container-token-1" });
@@ -299,7 +313,7 @@ describe(prepareContainerToken.name, () => {
     await token.publish();
     expect(await readdir(dir)).toEqual(["token"]); // no temporary file left
     const content = await readFile(file, "utf8");
-    expect(content).toMatch(/^[\w-]{43}$/);
+    expect(content).toMatch(/^[\w-]{43}$/); // no line break: every client sends the file as it is
     expect(await token.read()).toBe(content);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     await token.dispose();
@@ -312,6 +326,50 @@ describe(prepareContainerToken.name, () => {
     await expect(prepareContainerToken(file)).rejects.toMatchObject({ code: "CONTAINER_TOKEN_FILE" });
   });
 
+  it("rejects a token file ending with a line break, saying how to write it", async () => {
+    for (const content of ["given-token\n", "given-token\r\n"]) {
+      const file = join(dir, "token");
+      await writeFile(file, content);
+      const error = (await prepareContainerToken(file).then(
+        () => new Error("accepted"),
+        (caught: unknown) => caught,
+      )) as Error;
+      expect(error).toMatchObject({ code: "CONTAINER_TOKEN_FILE" });
+      expect(error.message).toContain(`${file} ends with a line break`);
+      expect(error.message).toContain(`printf '%s' "$TOKEN" > ${file}`);
+      expect(error.message).not.toContain("given-token");
+    }
+  });
+
+  it.each([[" given-token"], ["given-token "], ["given\ntoken"], ["given\u0001token"], ["gïven-token"]])(
+    "rejects a token a header value cannot carry unchanged: %j",
+    async (content) => {
+      const file = join(dir, "token");
+      await writeFile(file, content);
+      await expect(prepareContainerToken(file)).rejects.toMatchObject({ code: "CONTAINER_TOKEN_FILE" });
+    },
+  );
+
+  it("refuses a re-read file with a line break until it is fixed, telling once per change; keeps the token through a brief empty file", async () => {
+    const file = join(dir, "token");
+    await writeFile(file, "token-1");
+    const refused: string[] = [];
+    let accepted = 0;
+    const token = await prepareContainerToken(file, {
+      onRefused: (error) => refused.push(error.code),
+      onAccepted: () => (accepted += 1),
+    });
+    await writeFile(file, "");
+    expect(await token.read()).toBe("token-1");
+    await writeFile(file, "token-2\n");
+    await expect(token.read()).rejects.toMatchObject({ code: "CONTAINER_TOKEN_FILE" });
+    await expect(token.read()).rejects.toMatchObject({ code: "CONTAINER_TOKEN_FILE" });
+    expect(refused).toEqual(["CONTAINER_TOKEN_FILE"]);
+    await writeFile(file, "token-2");
+    expect(await token.read()).toBe("token-2");
+    expect(accepted).toBe(1);
+  });
+
   it("rejects publishing to a path whose directory does not exist with CONTAINER_TOKEN_FILE", async () => {
     const token = await prepareContainerToken(join(dir, "missing-dir", "token"));
     await expect(token.publish()).rejects.toMatchObject({ code: "CONTAINER_TOKEN_FILE" });
@@ -319,12 +377,12 @@ describe(prepareContainerToken.name, () => {
 
   it("uses an existing token file as it is, leaving it in place", async () => {
     const file = join(dir, "token");
-    await writeFile(file, "given-token\n");
+    await writeFile(file, "given-token");
     const token = await prepareContainerToken(file);
     expect(token.created).toBe(false);
     await token.publish();
     expect(await token.read()).toBe("given-token");
     await token.dispose();
-    expect(await readFile(file, "utf8")).toBe("given-token\n");
+    expect(await readFile(file, "utf8")).toBe("given-token");
   });
 });
