@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { fromContainerMetadata, fromHttp, fromInstanceMetadata, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type CliDeps, runCli } from "../src/cli/run.js";
-import { botocoreCredentials, createClock, createFakeSource, findBotocorePython, PLANTED } from "./cli-support.js";
+import {
+  botocoreCredentials,
+  createClock,
+  createFakeSource,
+  findBotocorePython,
+  findOldBotocorePython,
+  PLANTED,
+} from "./cli-support.js";
 
 // Polls, never sleeps; generous, as the machine is shared.
 const WAIT = { timeout: 15_000, interval: 10 };
@@ -15,6 +22,10 @@ const WAIT = { timeout: 15_000, interval: 10 };
 const python = findBotocorePython();
 const botocoreMissing = python === undefined;
 const SKIP_REASON = "SKIPPED: no python3 with botocore (install python3-botocore or set BOTOCORE_PYTHON)";
+const oldBotocore = findOldBotocorePython();
+const oldBotocoreMissing = oldBotocore === undefined;
+const OLD_SKIP_REASON = "SKIPPED: Debian's botocore 1.29 not installed (apt-get install python3-botocore)";
+const HINT = /may not support AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.*AWS_CONTAINER_AUTHORIZATION_TOKEN with the token file's content/;
 
 const FLAGS = [
   "--certificate", "tls.crt",
@@ -194,5 +205,45 @@ describe("serve, read by AWS clients", () => {
       expect(last).toMatchObject({ msg: "not serving: the container token file is unusable", code: "CONTAINER_TOKEN_FILE" });
       expect(String(last.error)).toContain(`printf '%s' "$TOKEN" > ${withNewline}`);
     });
+  });
+
+  describe("clients older than the token file variable", () => {
+    it.skipIf(oldBotocoreMissing)(
+      `Debian's botocore ${oldBotocore?.version ?? "1.29"} sends no token from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE and is told why by the 401${oldBotocoreMissing ? ` — ${OLD_SKIP_REASON}` : ""}`,
+      async () => {
+        await expect(
+          botocoreCredentials(oldBotocore as NonNullable<typeof oldBotocore>, dir, {
+            AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v1/credentials`,
+            AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+          }),
+        ).rejects.toThrow(HINT);
+      },
+    );
+
+    it.skipIf(oldBotocoreMissing)(
+      `Debian's botocore ${oldBotocore?.version ?? "1.29"} gets the credentials with AWS_CONTAINER_AUTHORIZATION_TOKEN, and through IMDSv2${oldBotocoreMissing ? ` — ${OLD_SKIP_REASON}` : ""}`,
+      async () => {
+        const container = await botocoreCredentials(oldBotocore as NonNullable<typeof oldBotocore>, dir, {
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v1/credentials`,
+          AWS_CONTAINER_AUTHORIZATION_TOKEN: await readFile(tokenFile, "utf8"),
+        });
+        expect(container).toMatchObject({ method: "container-role", accessKey: "ASIAFAKE00000001" });
+        const imds = await botocoreCredentials(oldBotocore as NonNullable<typeof oldBotocore>, dir, {
+          AWS_EC2_METADATA_SERVICE_ENDPOINT: `${origin}/`,
+        });
+        expect(imds).toMatchObject({ method: "iam-role", accessKey: "ASIAFAKE00000001" });
+      },
+    );
+
+    it.skipIf(botocoreMissing)(
+      `botocore ${python?.version ?? "(missing)"} without any token variable shows the 401's advice in its error${botocoreMissing ? ` — ${SKIP_REASON}` : ""}`,
+      async () => {
+        await expect(
+          botocoreCredentials(python as NonNullable<typeof python>, dir, {
+            AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v1/credentials`,
+          }),
+        ).rejects.toThrow(HINT);
+      },
+    );
   });
 });

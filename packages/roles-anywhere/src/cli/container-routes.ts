@@ -6,6 +6,16 @@ import { formatTimestamp, type ServeCredentials, type ServedCredentials } from "
 /** The path of the container-credentials route (the one EKS Pod Identity serves). */
 export const CONTAINER_CREDENTIALS_PATH = "/v1/credentials";
 
+/**
+ * The 401 body. Clients put it in their error (botocore: "Received non 200 response (401) from ... metadata: …"),
+ * and the usual cause is a client older than the token file variable, which sends no header at all.
+ */
+const MISSING_AUTHORIZATION =
+  "The Authorization header is required. A client that sends none may not support " +
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (SDKs released before EKS Pod Identity, late 2023: Debian bookworm's " +
+  "aws-cli 2.9 and botocore 1.29, the Go SDK v2 it packages; and the JS SDK's fromContainerMetadata): give such a " +
+  "client AWS_CONTAINER_AUTHORIZATION_TOKEN with the token file's content instead.";
+
 /** Options of {@link createContainerHandler}. */
 export interface ContainerRoutesOptions {
   /**
@@ -33,7 +43,7 @@ export function createContainerHandler(options: ContainerRoutesOptions): RouteHa
     }
     const presented = request.headers.authorization;
     if (typeof presented !== "string" || presented === "") {
-      sendJson(response, 401, { Code: "Unauthorized", Message: "The Authorization header is required." });
+      sendJson(response, 401, { Code: "Unauthorized", Message: MISSING_AUTHORIZATION });
       return true;
     }
     let expected: string;
