@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { DEFAULT_DURATION_SECONDS } from "../options.js";
-import { CliUsageError } from "./errors.js";
+import { DEFAULT_DURATION_SECONDS } from "../duration-limits.js";
 
 /** What both commands need to call CreateSession. Flag names follow AWS's `aws_signing_helper`. */
 export interface SigningConfig {
@@ -43,7 +42,12 @@ export type CliCommand =
       readonly debug: boolean;
     }
   | { readonly command: "help" }
-  | { readonly command: "version" };
+  | { readonly command: "version" }
+  | {
+      /** The command line is wrong: `message` names the flag and what it expects (reported as `CLI_USAGE`). */
+      readonly command: "usage-error";
+      readonly message: string;
+    };
 
 /** The port AWS's helper listens on by default. */
 export const DEFAULT_PORT = 9911;
@@ -70,15 +74,28 @@ const commandOptions = {
 } as const satisfies Record<string, ParseArgsConfig["options"]>;
 
 /**
- * Parses `roles-anywhere <command> [flags]`. Throws {@link CliUsageError} naming the flag at fault; values are only
+ * Parses `roles-anywhere <command> [flags]`. A wrong command line is a `usage-error` naming the flag at fault, not an
+ * exception: the error classes load the SDK packages, which a cached `credential-process` never needs. Values are only
  * checked for shape here (the library validates ARNs, durations and files when it is called).
  */
 export function parseCli(argv: readonly string[], cwd: string = process.cwd()): CliCommand {
+  try {
+    return parseOrThrow(argv, cwd);
+  } catch (error) {
+    if (error instanceof UsageProblem) return { command: "usage-error", message: error.message };
+    throw error;
+  }
+}
+
+/** A wrong command line, inside this module only. */
+class UsageProblem extends Error {}
+
+function parseOrThrow(argv: readonly string[], cwd: string): CliCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") return { command: "help" };
   if (command === "version" || command === "--version") return { command: "version" };
   if (command !== "credential-process" && command !== "serve") {
-    throw new CliUsageError(`Unknown command "${command}": use credential-process or serve.`);
+    throw new UsageProblem(`Unknown command "${command}": use credential-process or serve.`);
   }
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -86,7 +103,7 @@ export function parseCli(argv: readonly string[], cwd: string = process.cwd()): 
     values = parseArgs({ args: [...rest], options, strict: true, allowPositionals: false }).values as typeof values;
   } catch (error) {
     // node's messages name the flag ("Unknown option '--x'"); keep them, without the stack.
-    throw new CliUsageError(`${command}: ${(error as Error).message}.`, { cause: error });
+    throw new UsageProblem(`${command}: ${(error as Error).message}.`);
   }
   if (values.help === true) return { command: "help" };
   const signing = parseSigning(command, values, cwd);
@@ -107,7 +124,7 @@ function parseSigning(command: string, values: Record<string, string | boolean |
     (name) => optionalString(values, name) === undefined,
   );
   if (missing.length > 0) {
-    throw new CliUsageError(`${command}: missing ${missing.map((name) => `--${name}`).join(", ")}.`);
+    throw new UsageProblem(`${command}: missing ${missing.map((name) => `--${name}`).join(", ")}.`);
   }
   const path = (name: string): string | undefined => {
     const value = optionalString(values, name);
@@ -145,7 +162,7 @@ function parseInteger(
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     const range = max === Infinity ? `${min} or more` : `${min}–${max}`;
-    throw new CliUsageError(`--${name} must be an integer, ${range}; got "${raw}".`);
+    throw new UsageProblem(`--${name} must be an integer, ${range}; got "${raw}".`);
   }
   return value;
 }

@@ -160,7 +160,7 @@ describe("roles-anywhere credential-process", () => {
       const { readdir } = await import("node:fs/promises");
       const cacheDir = join(dir, "cache", "workload-identity", "roles-anywhere");
       const [file] = await readdir(cacheDir);
-      expect(file).toMatch(/^[0-9a-f]{40}\.json$/);
+      expect(file).toMatch(/^[0-9a-f]{16}\.json$/);
       expect((await stat(join(cacheDir, file ?? ""))).mode & 0o777).toBe(0o600);
     });
   });

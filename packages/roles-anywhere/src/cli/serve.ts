@@ -9,7 +9,8 @@ import { createImdsHandler } from "./imds-routes.js";
 import { describeError } from "./log.js";
 import { logRefreshEvent } from "./refresh-log.js";
 import type { CliDeps } from "./run.js";
-import { createLogger, EXIT_FAILURE, EXIT_OK, providerRequest } from "./run.js";
+import { providerRequest } from "./provider-request.js";
+import { createLogger, EXIT_FAILURE, EXIT_OK } from "./run.js";
 import { createServedCredentials } from "./served-credentials.js";
 import { type CredentialServer, startCredentialServer } from "./server.js";
 import { createSessionTokens } from "./session-tokens.js";
@@ -46,7 +47,7 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
       { keep: [] },
     );
     served = createServedCredentials({
-      provider: deps.createProvider(request),
+      provider: await deps.createProvider(request),
       now: deps.now,
       onNewCredentials: (credentials) => {
         log.addSecret(credentials.secretAccessKey);
