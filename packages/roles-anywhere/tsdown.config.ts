@@ -16,8 +16,7 @@ const START_PATH = /^rolldown:runtime$|src[\\/](?:duration-limits|cli[\\/](?:run
  */
 const requireBuiltinsAsTheyAre = {
   name: "require-builtins-as-they-are",
-  renderChunk(code: string, _chunk: unknown, options: { format: string }) {
-    if (options.format !== "cjs") return null;
+  renderChunk(code: string) {
     const direct = code.replace(
       /^(let (\w+) = require\("node:[\w/]+"\);)\n\2 = require_rolldown_runtime\.__toESM\(\2\);$/gm,
       (line: string, declaration: string, binding: string) => (code.includes(`${binding}.default`) ? line : declaration),
@@ -27,14 +26,14 @@ const requireBuiltinsAsTheyAre = {
   },
 };
 
-// The library (dual ESM/CJS with types) and the `roles-anywhere` bin. The bin is CommonJS (`dist/cli.cjs`): the AWS
-// CLI starts `credential_process` once per command, and Node's ES module loader adds ~5 ms to a ~25 ms start, which a
-// cached answer cannot afford. `dist/cli.mjs`, the same CLI as ES modules, stays for whoever runs it by path.
+// The library (dual ESM/CJS with types) and the `roles-anywhere` bin. The bin is CommonJS only (`dist/cli.cjs`): the
+// AWS CLI starts `credential_process` once per command, and Node's ES module loader adds ~5 ms to a ~25 ms start,
+// which a cached answer cannot afford. (An ES module build beside it would be a file no entry point reaches.)
 export default defineConfig([
   { ...libraryBuild, entry: ["src/index.ts"] },
   {
     ...cliBuild({ cli: "src/cli/main.ts" }),
-    format: ["esm", "cjs"],
+    format: ["cjs"],
     plugins: [requireBuiltinsAsTheyAre],
     outputOptions: {
       advancedChunks: { groups: [{ name: (id: string) => (START_PATH.test(id) ? "cli-start" : null) }] },
