@@ -184,9 +184,10 @@ describe("serve, read by AWS clients", () => {
       await expect(provider()).rejects.toThrow(/ERR_INVALID_CHAR.*Authorization/);
     });
 
-    it("so serve refuses, at start, a token file ending in a newline, saying how to write it", async () => {
+    it("so serve refuses, at start and before any CreateSession, a token file ending in a newline, saying how to write it", async () => {
       const withNewline = join(dir, "given-token");
       await writeFile(withNewline, "given-token\n");
+      const callsBefore = fake.calls;
       const lines: string[] = [];
       const code = await runCli(["serve", ...FLAGS, "--port", "0", "--container-token-file", withNewline], {
         createProvider: (request) => fake.provider(request.refresh),
@@ -204,6 +205,7 @@ describe("serve, read by AWS clients", () => {
       const last = JSON.parse(lines.join("").trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
       expect(last).toMatchObject({ msg: "not serving: the container token file is unusable", code: "CONTAINER_TOKEN_FILE" });
       expect(String(last.error)).toContain(`printf '%s' "$TOKEN" > ${withNewline}`);
+      expect(fake.calls).toBe(callsBefore); // refused before any CreateSession
     });
   });
 

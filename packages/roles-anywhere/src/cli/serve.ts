@@ -8,9 +8,8 @@ import { IMDS_MIN_REMAINING_MS, serveRefreshWindows } from "./imds-freshness.js"
 import { createImdsHandler } from "./imds-routes.js";
 import { describeError } from "./log.js";
 import { logRefreshEvent } from "./refresh-log.js";
-import type { CliDeps } from "./run.js";
 import { providerRequest } from "./provider-request.js";
-import { createLogger, EXIT_FAILURE, EXIT_OK } from "./run.js";
+import { type CliDeps, createLogger, EXIT_FAILURE, EXIT_OK } from "./run.js";
 import { createServedCredentials } from "./served-credentials.js";
 import { type CredentialServer, startCredentialServer } from "./server.js";
 import { createSessionTokens } from "./session-tokens.js";
@@ -58,14 +57,7 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
     return notServing("invalid configuration", error);
   }
 
-  await checkExpiry();
-  let firstExpiration: Date;
-  try {
-    firstExpiration = (await served()).credentials.expiration;
-  } catch (error) {
-    return notServing("the first CreateSession failed", error);
-  }
-
+  // A token file no client could send is a configuration error: said before any CreateSession.
   let containerToken: ContainerToken | undefined;
   if (command.containerTokenFile !== undefined) {
     try {
@@ -77,6 +69,14 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
     } catch (error) {
       return notServing("the container token file is unusable", error);
     }
+  }
+
+  await checkExpiry();
+  let firstExpiration: Date;
+  try {
+    firstExpiration = (await served()).credentials.expiration;
+  } catch (error) {
+    return notServing("the first CreateSession failed", error);
   }
 
   // IMDS lists the role by its name without path: the ARN's last segment.
