@@ -17,6 +17,11 @@ import { peakRssKiB, type TimedCommand, timeInterleaved } from "./lib/interleave
 const packageDir = fileURLToPath(new URL("../packages/roles-anywhere/", import.meta.url));
 /** The bin, as `package.json` names it. */
 const cli = join(packageDir, "dist", "cli.cjs");
+/**
+ * Another build of the CLI to measure beside this one (say, the last release's `dist/cli.mjs`): its cache entries
+ * live in its own cache directory, since the format may differ.
+ */
+const baselineCli = process.env.ROLES_ANYWHERE_BASELINE_CLI;
 const RUNS = 30;
 /** How long the flood runs: 200 slow sockets, token PUTs on 16 keep-alive connections, a client every 100 ms. */
 const FLOOD_MS = 30_000;
@@ -58,16 +63,23 @@ async function startWorld(): Promise<World> {
   };
 }
 
+/** Runs a command to completion without blocking the emulator, which answers from this process. */
+async function runToEnd(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const [executable, ...args] = argv as [string, ...string[]];
+  const child = spawn(executable, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+  let errors = "";
+  child.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code !== 0) throw new Error(`${argv.join(" ")} failed: ${errors}`);
+}
+
 async function startTime(world: World): Promise<void> {
   const node = process.execPath;
   const cached = ["credential-process", "--cache", ...world.flags];
-  // One run fills the cache (asynchronously: the emulator answers from this process); every measured run then
-  // answers from it.
-  const fill = spawn(node, [cli, ...cached], { env: world.env, stdio: ["ignore", "ignore", "pipe"] });
-  let fillErrors = "";
-  fill.stderr.on("data", (chunk: Buffer) => (fillErrors += chunk.toString()));
-  const fillCode = await new Promise<number | null>((resolve) => fill.on("close", resolve));
-  if (fillCode !== 0) throw new Error(`credential-process failed: ${fillErrors}`);
+  const baselineEnv = { ...world.env, XDG_CACHE_HOME: join(world.dir, "baseline-cache") };
+  // One run of each build fills its cache; every measured run then answers from it.
+  await runToEnd([node, cli, ...cached], world.env);
+  if (baselineCli !== undefined) await runToEnd([node, baselineCli, ...cached], baselineEnv);
   const callsBefore = world.emulator.callCount;
   const commands: TimedCommand[] = [
     { name: "node -e 0", argv: [node, "-e", "0"], env: world.env },
@@ -75,11 +87,20 @@ async function startTime(world: World): Promise<void> {
     { name: "roles-anywhere credential-process --cache (cache hit)", argv: [node, cli, ...cached], env: world.env },
     // As the AWS CLI starts it: the bin itself, through its `#!/usr/bin/env node` line.
     { name: "the same through the bin's #! line", argv: [cli, ...cached], env: world.env },
+    ...(baselineCli === undefined
+      ? []
+      : [
+          { name: "baseline --help", argv: [node, baselineCli, "--help"], env: baselineEnv },
+          { name: "baseline credential-process --cache (cache hit)", argv: [node, baselineCli, ...cached], env: baselineEnv },
+        ]),
   ];
   const timings = timeInterleaved(commands, RUNS);
   if (world.emulator.callCount !== callsBefore) throw new Error("a measured run called CreateSession: no cache hit");
   const bare = timings[0]?.medianMs ?? Number.NaN;
-  console.log(`Start time, ${RUNS} interleaved runs after 3 warm-up rounds (wall clock of spawnSync; node ${process.version}):`);
+  console.log(
+    `Start time, ${RUNS} interleaved runs after 3 warm-up rounds (wall clock of spawnSync; node ${process.version}; ` +
+      "environment: PATH, HOME and XDG_CACHE_HOME only, as NODE_EXTRA_CA_CERTS and the like slow every Node start):",
+  );
   console.table(
     timings.map((timing, index) => {
       const command = commands[index] as TimedCommand;
