@@ -114,14 +114,16 @@ async function startTime(world: World): Promise<void> {
       };
     }),
   );
-  const quoted = commands.map((command) => `'${command.argv.join(" ")}'`).join(" ");
+  // hyperfine gives every command one environment: the baseline, whose cache lives elsewhere, stays out of it.
+  const sameEnv = commands.filter((command) => command.env === world.env);
+  const quoted = sameEnv.map((command) => `'${command.argv.join(" ")}'`).join(" ");
   const hyperfine = spawnSync("hyperfine", ["--version"], { encoding: "utf8" });
   if (hyperfine.status !== 0) {
     console.log("hyperfine not installed (apt-get install hyperfine): interleaved figures only.");
     return;
   }
   const exported = join(world.dir, "hyperfine.json");
-  const args = ["-N", "--warmup", "3", "--runs", String(RUNS), "--export-json", exported, ...commands.map((c) => c.argv.join(" "))];
+  const args = ["-N", "--warmup", "3", "--runs", String(RUNS), "--export-json", exported, ...sameEnv.map((c) => c.argv.join(" "))];
   console.log(`\nhyperfine (each command's runs in a row): HOME=${world.dir} XDG_CACHE_HOME=${world.env.XDG_CACHE_HOME} hyperfine -N --warmup 3 --runs ${RUNS} ${quoted}`);
   const run = spawnSync("hyperfine", args, { env: world.env, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`hyperfine failed: ${run.stderr}`);
@@ -129,7 +131,7 @@ async function startTime(world: World): Promise<void> {
   const hyperBare = (results[0]?.median ?? Number.NaN) * 1000;
   console.table(
     results.map((result, index) => ({
-      command: commands[index]?.name,
+      command: sameEnv[index]?.name,
       "median ms": (result.median * 1000).toFixed(1),
       "mean ± sd ms": `${(result.mean * 1000).toFixed(1)} ± ${(result.stddev * 1000).toFixed(1)}`,
       "vs node -e 0": `${((result.median * 1000) / hyperBare).toFixed(2)}×`,
