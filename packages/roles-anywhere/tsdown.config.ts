@@ -6,7 +6,7 @@ import { cliBuild, libraryBuild } from "../../tsdown.base.ts";
  * What `--help`, `--version` and a cached `credential-process` load, and the bundler's own helpers: one chunk, so
  * those runs read two files (the entry and this chunk) whatever the rest of the CLI shares with them.
  */
-const START_PATH = /^rolldown:runtime$|src[\\/](?:duration-limits|cli[\\/](?:run|args|usage|log|cache|credential-process|default-deps))\.ts$/;
+const START_PATH = /^rolldown:runtime$|src[\\/]cli[\\/](?:run|args|usage|log|cache|credential-process|default-deps)\.ts$/;
 
 /**
  * Node's built-in modules are CommonJS already: the bundler's `__toESM` copy of one only costs time, and for

@@ -13,11 +13,13 @@ export {
   loadCredentialMaterial,
   type SigningAlgorithm,
 } from "./material.js";
-export { DEFAULT_DURATION_SECONDS, MAX_DURATION_SECONDS, MIN_DURATION_SECONDS } from "./duration-limits.js";
 export {
+  DEFAULT_DURATION_SECONDS,
   ENV_ENDPOINT_URL,
   type FromRolesAnywhereInit,
+  MAX_DURATION_SECONDS,
   type MaterialInput,
+  MIN_DURATION_SECONDS,
   type ResolvedRolesAnywhereOptions,
   resolveSessionsUrl,
   validateRolesAnywhereOptions,

@@ -1,7 +1,6 @@
 import type { Logger } from "@aws-sdk/types";
 import type { RefreshOptions } from "@workload-identity/refresh";
 import { isRegion, parseProfileArn, parseRoleArn, parseTrustAnchorArn } from "./arn.js";
-import { DEFAULT_DURATION_SECONDS, MAX_DURATION_SECONDS, MIN_DURATION_SECONDS } from "./duration-limits.js";
 import { RolesAnywhereOptionError } from "./errors.js";
 
 /** Where a certificate, chain or key comes from: a file path, or the PEM/DER content itself. */
@@ -93,6 +92,12 @@ export interface ResolvedRolesAnywhereOptions {
 
 /** The environment variable that overrides the Roles Anywhere endpoint, as in every AWS SDK. Read at call time. */
 export const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL_ROLESANYWHERE";
+/** The least `durationSeconds` CreateSession accepts: 15 minutes. */
+export const MIN_DURATION_SECONDS = 900;
+/** The most `durationSeconds` CreateSession accepts: 12 hours. */
+export const MAX_DURATION_SECONDS = 43_200;
+/** The session duration requested when none is given (as AWS's signing helper does). */
+export const DEFAULT_DURATION_SECONDS = 3600;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 

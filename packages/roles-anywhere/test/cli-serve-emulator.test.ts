@@ -61,7 +61,7 @@ describe("roles-anywhere serve across refreshes (library + emulator, fake clock)
           trustAnchorArn: request.signing.trustAnchorArn,
           profileArn: request.signing.profileArn,
           roleArn: request.signing.roleArn,
-          durationSeconds: request.signing.sessionDurationSeconds,
+          ...(request.signing.sessionDurationSeconds === undefined ? {} : { durationSeconds: request.signing.sessionDurationSeconds }),
           ...(request.signing.endpoint === undefined ? {} : { endpoint: request.signing.endpoint }),
           refresh: { ...request.refresh, jitter: false, now: clock.now, random: () => 0 },
           logger: request.logger,

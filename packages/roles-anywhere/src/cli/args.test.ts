@@ -36,10 +36,10 @@ describe(parseCli.name, () => {
     });
   });
 
-  it("defaults serve to port 9911 and a 3600-second session, without the container route", () => {
+  it("defaults serve to port 9911, without the container route, leaving the session duration to the library", () => {
     const command = parseCli(["serve", ...required], "/");
     expect(command).toMatchObject({ command: "serve", port: 9911, containerTokenFile: undefined });
-    expect(command).toHaveProperty("signing.sessionDurationSeconds", 3600);
+    expect(command).toHaveProperty("signing.sessionDurationSeconds", undefined);
   });
 
   it("accepts --flag=value and --port 0", () => {

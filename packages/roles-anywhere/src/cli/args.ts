@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { DEFAULT_DURATION_SECONDS } from "../duration-limits.js";
 
 /** What both commands need to call CreateSession. Flag names follow AWS's `aws_signing_helper`. */
 export interface SigningConfig {
@@ -17,8 +16,12 @@ export interface SigningConfig {
   readonly roleArn: string;
   /** `--region`; the library defaults it to the trust anchor's region. */
   readonly region: string | undefined;
-  /** `--session-duration`, in seconds. @defaultValue 3600 */
-  readonly sessionDurationSeconds: number;
+  /**
+   * `--session-duration`, in seconds; `undefined` leaves it to the library's default (3600). The default is not
+   * copied here: that would load the library's option checks, and the SDK packages behind their errors, into every
+   * start of the CLI.
+   */
+  readonly sessionDurationSeconds: number | undefined;
   readonly endpoint: string | undefined;
   readonly roleSessionName: string | undefined;
 }
@@ -139,7 +142,7 @@ function parseSigning(command: string, values: Record<string, string | boolean |
     profileArn: optionalString(values, "profile-arn") as string,
     roleArn: optionalString(values, "role-arn") as string,
     region: optionalString(values, "region"),
-    sessionDurationSeconds: parseInteger(values, "session-duration", DEFAULT_DURATION_SECONDS, 1, Infinity),
+    sessionDurationSeconds: parseOptionalInteger(values, "session-duration", 1, Infinity),
     endpoint: optionalString(values, "endpoint"),
     roleSessionName: optionalString(values, "role-session-name"),
   };
@@ -157,8 +160,17 @@ function parseInteger(
   min: number,
   max: number,
 ): number {
+  return parseOptionalInteger(values, name, min, max) ?? fallback;
+}
+
+function parseOptionalInteger(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
   const raw = optionalString(values, name);
-  if (raw === undefined) return fallback;
+  if (raw === undefined) return undefined;
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     const range = max === Infinity ? `${min} or more` : `${min}–${max}`;

@@ -36,7 +36,7 @@ export function cacheKey(dir: string, signing: SigningConfig): CacheKey {
     signing.profileArn,
     signing.roleArn,
     signing.region ?? null,
-    signing.sessionDurationSeconds,
+    signing.sessionDurationSeconds ?? null,
     signing.endpoint ?? null,
     signing.roleSessionName ?? null,
   ]);

@@ -13,7 +13,7 @@ export function createRolesAnywhereProvider(request: ProviderRequest): ReturnTyp
     profileArn: signing.profileArn,
     roleArn: signing.roleArn,
     ...(signing.region === undefined ? {} : { region: signing.region }),
-    durationSeconds: signing.sessionDurationSeconds,
+    ...(signing.sessionDurationSeconds === undefined ? {} : { durationSeconds: signing.sessionDurationSeconds }),
     ...(signing.roleSessionName === undefined ? {} : { roleSessionName: signing.roleSessionName }),
     ...(signing.endpoint === undefined ? {} : { endpoint: signing.endpoint }),
     refresh: request.refresh,

@@ -1,4 +1,5 @@
 import { parseRoleArn } from "../arn.js";
+import { DEFAULT_DURATION_SECONDS } from "../options.js";
 import type { CliCommand } from "./args.js";
 import { startBackgroundRefresh } from "./background-refresh.js";
 import { checkCertificateExpiry } from "./certificate-expiry.js";
@@ -35,7 +36,7 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
       log,
       {
         // Early enough that what the IMDS route hands out is never extended by botocore: see serveRefreshWindows.
-        ...serveRefreshWindows(signing.sessionDurationSeconds),
+        ...serveRefreshWindows(signing.sessionDurationSeconds ?? DEFAULT_DURATION_SECONDS),
         onEvent: (event) => {
           logRefreshEvent(log, event);
           // The files are re-read at each refresh: a renewed certificate shows here, and so does one left to expire.
