@@ -50,7 +50,10 @@ describe.skipIf(unavailable !== undefined)(`serve's IMDS route read by botocore 
     serve = await startServeProcess(
       ["--certificate", join(dir, "tls.crt"), "--private-key", join(dir, "tls.key"), "--trust-anchor-arn", TRUST_ANCHOR_ARN,
         "--profile-arn", PROFILE_ARN, "--role-arn", ROLE_ARN, "--endpoint", emulator.endpoint, "--port", "0",
-        "--session-duration", String(HOUR_S)],
+        "--session-duration", String(HOUR_S),
+        // Ten minutes on this clock, five real seconds: a CreateSession that loads its HTTP client first (undici,
+        // on a first call) must not run out of time the way a real one never would.
+        "--timeout-ms", String(10 * 60_000)],
       clock.childEnv({ HOME: dir }),
     );
   });

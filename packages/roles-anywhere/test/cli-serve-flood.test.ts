@@ -42,7 +42,9 @@ describe.skipIf(unavailable !== undefined)(`serve under load from other local pr
     });
     serve = await startServeProcess(
       ["--certificate", join(dir, "tls.crt"), "--private-key", join(dir, "tls.key"), "--trust-anchor-arn", TRUST_ANCHOR_ARN,
-        "--profile-arn", PROFILE_ARN, "--role-arn", ROLE_ARN, "--endpoint", emulator.endpoint, "--port", "0"],
+        "--profile-arn", PROFILE_ARN, "--role-arn", ROLE_ARN, "--endpoint", emulator.endpoint, "--port", "0",
+        // A minute on this clock, six real seconds: time enough on a loaded machine.
+        "--timeout-ms", "60000"],
       clock.childEnv({ HOME: dir }),
     );
   });

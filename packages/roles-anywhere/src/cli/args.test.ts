@@ -13,7 +13,7 @@ describe(parseCli.name, () => {
   it("reads AWS's helper flags, resolving paths against the working directory", () => {
     const command = parseCli(
       ["credential-process", ...required, "--intermediates", "ca.crt", "--region", "eu-west-1", "--session-duration", "900",
-        "--endpoint", "http://127.0.0.1:1", "--role-session-name", "job", "--cache"],
+        "--endpoint", "http://127.0.0.1:1", "--role-session-name", "job", "--timeout-ms", "2500", "--cache"],
       "/work",
     );
     expect(command).toEqual({
@@ -32,6 +32,7 @@ describe(parseCli.name, () => {
         sessionDurationSeconds: 900,
         endpoint: "http://127.0.0.1:1",
         roleSessionName: "job",
+        timeoutMs: 2500,
       },
     });
   });
@@ -58,6 +59,7 @@ describe(parseCli.name, () => {
     [["serve", ...required, "--port", "65536"], "--port"],
     [["serve", ...required, "--port", "http"], "--port"],
     [["credential-process", ...required, "--session-duration", "1h"], "--session-duration"],
+    [["credential-process", ...required, "--timeout-ms", "0"], "--timeout-ms"],
     [["credential-process", ...required, "--no-such-flag"], "--no-such-flag"],
     [["credential-process", ...required, "--port", "1"], "--port"],
     [["serve", ...required, "--cache"], "--cache"],

@@ -24,6 +24,8 @@ export interface SigningConfig {
   readonly sessionDurationSeconds: number | undefined;
   readonly endpoint: string | undefined;
   readonly roleSessionName: string | undefined;
+  /** `--timeout-ms`: how long one CreateSession may take; `undefined` leaves the library's default (10000). */
+  readonly timeoutMs: number | undefined;
 }
 
 /** A parsed command line. */
@@ -67,6 +69,7 @@ const signingOptions = {
   "session-duration": { type: "string" },
   endpoint: { type: "string" },
   "role-session-name": { type: "string" },
+  "timeout-ms": { type: "string" },
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
@@ -145,6 +148,8 @@ function parseSigning(command: string, values: Record<string, string | boolean |
     sessionDurationSeconds: parseOptionalInteger(values, "session-duration", 1, Infinity),
     endpoint: optionalString(values, "endpoint"),
     roleSessionName: optionalString(values, "role-session-name"),
+    // At most what a timer can wait (2^31 - 1 ms, about 24 days).
+    timeoutMs: parseOptionalInteger(values, "timeout-ms", 1, 2_147_483_647),
   };
 }
 

@@ -18,6 +18,7 @@ const signing: SigningConfig = {
   sessionDurationSeconds: 3600,
   endpoint: undefined,
   roleSessionName: undefined,
+  timeoutMs: undefined,
 };
 
 const T0 = Date.parse("2030-01-01T00:00:00Z");
@@ -46,6 +47,8 @@ describe(cacheKey.name, () => {
     expect(cacheKey("/d", { ...signing, roleArn: "arn:aws:iam::123456789012:role/other" }).file).not.toBe(a);
     expect(cacheKey("/d", { ...signing, sessionDurationSeconds: 900 }).file).not.toBe(a);
     expect(cacheKey("/d", { ...signing, endpoint: "http://127.0.0.1:1" }).file).not.toBe(a);
+    // How long CreateSession may take does not change what it returns.
+    expect(cacheKey("/d", { ...signing, timeoutMs: 60_000 }).file).toBe(a);
   });
 });
 

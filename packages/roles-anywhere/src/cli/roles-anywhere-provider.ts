@@ -16,6 +16,7 @@ export function createRolesAnywhereProvider(request: ProviderRequest): ReturnTyp
     ...(signing.sessionDurationSeconds === undefined ? {} : { durationSeconds: signing.sessionDurationSeconds }),
     ...(signing.roleSessionName === undefined ? {} : { roleSessionName: signing.roleSessionName }),
     ...(signing.endpoint === undefined ? {} : { endpoint: signing.endpoint }),
+    ...(signing.timeoutMs === undefined ? {} : { timeoutMs: signing.timeoutMs }),
     refresh: request.refresh,
     logger: request.logger,
   });

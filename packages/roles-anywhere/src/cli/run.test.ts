@@ -81,7 +81,7 @@ describe("roles-anywhere credential-process", () => {
   it("hands the flags to the library, with the passphrase read from its file", async () => {
     const h = harness();
     await writeFile(join(dir, "pass"), `${PLANTED.passphrase}\n`);
-    await runCli(["credential-process", ...FLAGS, "--private-key-passphrase-file", "pass", "--session-duration", "900"], h.deps);
+    await runCli(["credential-process", ...FLAGS, "--private-key-passphrase-file", "pass", "--session-duration", "900", "--timeout-ms", "30000"], h.deps);
     expect(h.requests[0]).toMatchObject({
       passphrase: PLANTED.passphrase,
       signing: {
@@ -89,6 +89,7 @@ describe("roles-anywhere credential-process", () => {
         privateKey: join(dir, "tls.key"),
         roleArn: "arn:aws:iam::123456789012:role/apps/reader",
         sessionDurationSeconds: 900,
+        timeoutMs: 30_000,
       },
     });
   });
