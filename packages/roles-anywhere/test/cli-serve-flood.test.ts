@@ -130,7 +130,6 @@ describe.skipIf(unavailable !== undefined)(`serve under load from other local pr
     // Every slow socket was closed by serve's header deadline (3 s on its clock), not Node's 60 s.
     expect(lifetimesMs.length).toBeGreaterThanOrEqual(SLOW_SOCKETS);
     const seconds = lifetimesMs.map((ms) => clock.fakeMs(ms) / 1000).sort((a, b) => a - b);
-    console.log(seconds.length, seconds[Math.floor(seconds.length/2)], seconds[Math.floor(seconds.length*0.95)], seconds.at(-1));
     expect(seconds[Math.floor(seconds.length * 0.95)]).toBeLessThan(10);
   }, 120_000);
 });
