@@ -127,9 +127,11 @@ describe.skipIf(unavailable !== undefined)(`serve under load from other local pr
     expect({ code, stderr }).toEqual({ code: 0, stderr: expect.any(String) as string });
     expect(JSON.parse(stdout)).toEqual({ ok: 25, errors: [] });
     expect(tokensIssued).toBeGreaterThan(1_000);
-    // Every slow socket was closed by serve's header deadline (3 s on its clock), not Node's 60 s.
+    // Slow sockets are closed by serve's header deadline (3 s on its clock, which Node looks for every 0.75 s), not
+    // by Node's default 60 s: every one of them, each time.
     expect(lifetimesMs.length).toBeGreaterThanOrEqual(SLOW_SOCKETS);
     const seconds = lifetimesMs.map((ms) => clock.fakeMs(ms) / 1000).sort((a, b) => a - b);
-    expect(seconds[Math.floor(seconds.length * 0.95)]).toBeLessThan(10);
+    expect(seconds[Math.floor(seconds.length / 2)]).toBeLessThan(10);
+    expect(seconds.at(-1)).toBeLessThan(30);
   }, 120_000);
 });
