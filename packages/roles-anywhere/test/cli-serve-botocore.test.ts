@@ -1,10 +1,17 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fromContainerMetadata, fromInstanceMetadata, fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { fromContainerMetadata, fromHttp, fromInstanceMetadata, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type CliDeps, runCli } from "../src/cli/run.js";
-import { botocoreCredentials, createClock, createFakeSource, findBotocorePython, PLANTED } from "./cli-support.js";
+import {
+  botocoreCredentials,
+  createClock,
+  createFakeSource,
+  findBotocorePython,
+  findOldBotocorePython,
+  PLANTED,
+} from "./cli-support.js";
 
 // Polls, never sleeps; generous, as the machine is shared.
 const WAIT = { timeout: 15_000, interval: 10 };
@@ -15,6 +22,10 @@ const WAIT = { timeout: 15_000, interval: 10 };
 const python = findBotocorePython();
 const botocoreMissing = python === undefined;
 const SKIP_REASON = "SKIPPED: no python3 with botocore (install python3-botocore or set BOTOCORE_PYTHON)";
+const oldBotocore = findOldBotocorePython();
+const oldBotocoreMissing = oldBotocore === undefined;
+const OLD_SKIP_REASON = "SKIPPED: Debian's botocore 1.29 not installed (apt-get install python3-botocore)";
+const HINT = /may not support AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.*AWS_CONTAINER_AUTHORIZATION_TOKEN with the token file's content/;
 
 const FLAGS = [
   "--certificate", "tls.crt",
@@ -125,5 +136,116 @@ describe("serve, read by AWS clients", () => {
       accessKeyId: "ASIAFAKE00000001",
       sessionToken: `${PLANTED.sessionToken}1`,
     });
+  });
+
+  describe("the container token file", () => {
+    it.skipIf(botocoreMissing)(
+      `botocore ${python?.version ?? "(missing)"} reads the token file serve wrote (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)${botocoreMissing ? ` — ${SKIP_REASON}` : ""}`,
+      async () => {
+        const result = await botocoreCredentials(python as NonNullable<typeof python>, dir, {
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v1/credentials`,
+          AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+        });
+        expect(result).toMatchObject({ method: "container-role", accessKey: "ASIAFAKE00000001" });
+      },
+    );
+
+    it("SDK v3 fromHttp reads the token file serve wrote", async () => {
+      const credentials = await fromHttp({
+        awsContainerCredentialsFullUri: `${origin}/v1/credentials`,
+        awsContainerAuthorizationTokenFile: tokenFile,
+        maxRetries: 0,
+      })();
+      expect(credentials.accessKeyId).toBe("ASIAFAKE00000001");
+    });
+
+    it.skipIf(botocoreMissing)(
+      `a token file ending in a newline fails inside botocore ${python?.version ?? "(missing)"}, though serve would accept the token${botocoreMissing ? ` — ${SKIP_REASON}` : ""}`,
+      async () => {
+        const withNewline = join(dir, "token-with-newline");
+        await writeFile(withNewline, `${await readFile(tokenFile, "utf8")}\n`);
+        await expect(
+          botocoreCredentials(python as NonNullable<typeof python>, dir, {
+            AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v1/credentials`,
+            AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: withNewline,
+          }),
+        ).rejects.toThrow(/not a legal header value/);
+      },
+    );
+
+    it("a token file ending in a newline fails inside SDK v3's fromHttp, though serve would accept the token", async () => {
+      const withNewline = join(dir, "token-with-newline");
+      await writeFile(withNewline, `${await readFile(tokenFile, "utf8")}\n`);
+      const provider = fromHttp({
+        awsContainerCredentialsFullUri: `${origin}/v1/credentials`,
+        awsContainerAuthorizationTokenFile: withNewline,
+        maxRetries: 0,
+      });
+      await expect(provider()).rejects.toThrow(/ERR_INVALID_CHAR.*Authorization/);
+    });
+
+    it("so serve refuses, at start and before any CreateSession, a token file ending in a newline, saying how to write it", async () => {
+      const withNewline = join(dir, "given-token");
+      await writeFile(withNewline, "given-token\n");
+      const callsBefore = fake.calls;
+      const lines: string[] = [];
+      const code = await runCli(["serve", ...FLAGS, "--port", "0", "--container-token-file", withNewline], {
+        createProvider: (request) => fake.provider(request.refresh),
+        inspectCertificate: async () => ({ subject: "CN=t", serialNumber: "1", validTo: new Date(clock.now() + 9e10) }),
+        stdout: () => undefined,
+        stderr: (text) => lines.push(text),
+        env: {},
+        cwd: dir,
+        homedir: dir,
+        now: clock.now,
+        waitForShutdown: () => new Promise(() => undefined),
+        version: "test",
+      });
+      expect(code).toBe(1);
+      const last = JSON.parse(lines.join("").trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+      expect(last).toMatchObject({ msg: "not serving: the container token file is unusable", code: "CONTAINER_TOKEN_FILE" });
+      expect(String(last.error)).toContain(`printf '%s' "$TOKEN" > ${withNewline}`);
+      expect(fake.calls).toBe(callsBefore); // refused before any CreateSession
+    });
+  });
+
+  describe("clients older than the token file variable", () => {
+    it.skipIf(oldBotocoreMissing)(
+      `Debian's botocore ${oldBotocore?.version ?? "1.29"} sends no token from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE and is told why by the 401${oldBotocoreMissing ? ` — ${OLD_SKIP_REASON}` : ""}`,
+      async () => {
+        await expect(
+          botocoreCredentials(oldBotocore as NonNullable<typeof oldBotocore>, dir, {
+            AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v1/credentials`,
+            AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile,
+          }),
+        ).rejects.toThrow(HINT);
+      },
+    );
+
+    it.skipIf(oldBotocoreMissing)(
+      `Debian's botocore ${oldBotocore?.version ?? "1.29"} gets the credentials with AWS_CONTAINER_AUTHORIZATION_TOKEN, and through IMDSv2${oldBotocoreMissing ? ` — ${OLD_SKIP_REASON}` : ""}`,
+      async () => {
+        const container = await botocoreCredentials(oldBotocore as NonNullable<typeof oldBotocore>, dir, {
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v1/credentials`,
+          AWS_CONTAINER_AUTHORIZATION_TOKEN: await readFile(tokenFile, "utf8"),
+        });
+        expect(container).toMatchObject({ method: "container-role", accessKey: "ASIAFAKE00000001" });
+        const imds = await botocoreCredentials(oldBotocore as NonNullable<typeof oldBotocore>, dir, {
+          AWS_EC2_METADATA_SERVICE_ENDPOINT: `${origin}/`,
+        });
+        expect(imds).toMatchObject({ method: "iam-role", accessKey: "ASIAFAKE00000001" });
+      },
+    );
+
+    it.skipIf(botocoreMissing)(
+      `botocore ${python?.version ?? "(missing)"} without any token variable shows the 401's advice in its error${botocoreMissing ? ` — ${SKIP_REASON}` : ""}`,
+      async () => {
+        await expect(
+          botocoreCredentials(python as NonNullable<typeof python>, dir, {
+            AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v1/credentials`,
+          }),
+        ).rejects.toThrow(HINT);
+      },
+    );
   });
 });

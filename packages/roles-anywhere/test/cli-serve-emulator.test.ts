@@ -61,7 +61,7 @@ describe("roles-anywhere serve across refreshes (library + emulator, fake clock)
           trustAnchorArn: request.signing.trustAnchorArn,
           profileArn: request.signing.profileArn,
           roleArn: request.signing.roleArn,
-          durationSeconds: request.signing.sessionDurationSeconds,
+          ...(request.signing.sessionDurationSeconds === undefined ? {} : { durationSeconds: request.signing.sessionDurationSeconds }),
           ...(request.signing.endpoint === undefined ? {} : { endpoint: request.signing.endpoint }),
           refresh: { ...request.refresh, jitter: false, now: clock.now, random: () => 0 },
           logger: request.logger,
@@ -115,13 +115,16 @@ describe("roles-anywhere serve across refreshes (library + emulator, fake clock)
   it("keeps serving the last good credentials while CreateSession fails, then answers 500, then recovers", async () => {
     const lastGood = emulator.credentialsIssued()[1]?.accessKeyId;
     emulator.injectFault({ kind: "http-500" }, 1_000);
-    clock.advance(59 * MINUTE_MS + 30_000); // the mandatory window of the second session
+    clock.advance(40 * MINUTE_MS); // 20 minutes left of the second session: inside serve's mandatory window
     const stale = await credentials();
     expect(stale.status).toBe(200);
     expect(((await stale.json()) as { AccessKeyId: string }).AccessKeyId).toBe(lastGood);
     expect(log()).toContainEqual(expect.objectContaining({ level: "error", msg: "refresh failed", reason: "mandatory" }));
 
-    clock.advance(MINUTE_MS); // past its expiration
+    clock.advance(10 * MINUTE_MS); // too close to the expiration for IMDS clients
+    expect(await (await credentials()).json()).toMatchObject({ Code: "CREDENTIALS_EXPIRING" });
+
+    clock.advance(11 * MINUTE_MS); // past its expiration
     const none = await credentials();
     expect(none.status).toBe(500);
     const body = (await none.json()) as Record<string, unknown>;

@@ -85,6 +85,21 @@ export function findBotocorePython(): BotocorePython | undefined {
   return undefined;
 }
 
+/**
+ * Debian's own botocore (`python3-botocore`, 1.29 on bookworm), which predates `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`:
+ * `/usr/bin/python3` when its botocore is older than 1.33. `undefined` when it is not installed.
+ */
+export function findOldBotocorePython(): BotocorePython | undefined {
+  const probe = spawnSync("/usr/bin/python3", ["-c", "import sys, botocore; print(sys.executable); print(botocore.__version__)"], {
+    encoding: "utf8",
+    timeout: 20_000,
+  });
+  if (probe.status !== 0) return undefined;
+  const [executable, version] = probe.stdout.trim().split("\n");
+  const minor = Number(/^1\.(\d+)\./.exec(version ?? "")?.[1] ?? Number.NaN);
+  return executable !== undefined && version !== undefined && minor < 33 ? { executable, version } : undefined;
+}
+
 /** What botocore resolved: the provider method and the frozen credentials. */
 export interface BotocoreCredentials {
   readonly method: string | null;

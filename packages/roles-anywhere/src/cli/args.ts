@@ -1,7 +1,5 @@
 import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { DEFAULT_DURATION_SECONDS } from "../options.js";
-import { CliUsageError } from "./errors.js";
 
 /** What both commands need to call CreateSession. Flag names follow AWS's `aws_signing_helper`. */
 export interface SigningConfig {
@@ -18,10 +16,16 @@ export interface SigningConfig {
   readonly roleArn: string;
   /** `--region`; the library defaults it to the trust anchor's region. */
   readonly region: string | undefined;
-  /** `--session-duration`, in seconds. @defaultValue 3600 */
-  readonly sessionDurationSeconds: number;
+  /**
+   * `--session-duration`, in seconds; `undefined` leaves it to the library's default (3600). The default is not
+   * copied here: that would load the library's option checks, and the SDK packages behind their errors, into every
+   * start of the CLI.
+   */
+  readonly sessionDurationSeconds: number | undefined;
   readonly endpoint: string | undefined;
   readonly roleSessionName: string | undefined;
+  /** `--timeout-ms`: how long one CreateSession may take; `undefined` leaves the library's default (10000). */
+  readonly timeoutMs: number | undefined;
 }
 
 /** A parsed command line. */
@@ -43,7 +47,12 @@ export type CliCommand =
       readonly debug: boolean;
     }
   | { readonly command: "help" }
-  | { readonly command: "version" };
+  | { readonly command: "version" }
+  | {
+      /** The command line is wrong: `message` names the flag and what it expects (reported as `CLI_USAGE`). */
+      readonly command: "usage-error";
+      readonly message: string;
+    };
 
 /** The port AWS's helper listens on by default. */
 export const DEFAULT_PORT = 9911;
@@ -60,6 +69,7 @@ const signingOptions = {
   "session-duration": { type: "string" },
   endpoint: { type: "string" },
   "role-session-name": { type: "string" },
+  "timeout-ms": { type: "string" },
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
@@ -70,15 +80,28 @@ const commandOptions = {
 } as const satisfies Record<string, ParseArgsConfig["options"]>;
 
 /**
- * Parses `roles-anywhere <command> [flags]`. Throws {@link CliUsageError} naming the flag at fault; values are only
+ * Parses `roles-anywhere <command> [flags]`. A wrong command line is a `usage-error` naming the flag at fault, not an
+ * exception: the error classes load the SDK packages, which a cached `credential-process` never needs. Values are only
  * checked for shape here (the library validates ARNs, durations and files when it is called).
  */
 export function parseCli(argv: readonly string[], cwd: string = process.cwd()): CliCommand {
+  try {
+    return parseOrThrow(argv, cwd);
+  } catch (error) {
+    if (error instanceof UsageProblem) return { command: "usage-error", message: error.message };
+    throw error;
+  }
+}
+
+/** A wrong command line, inside this module only. */
+class UsageProblem extends Error {}
+
+function parseOrThrow(argv: readonly string[], cwd: string): CliCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") return { command: "help" };
   if (command === "version" || command === "--version") return { command: "version" };
   if (command !== "credential-process" && command !== "serve") {
-    throw new CliUsageError(`Unknown command "${command}": use credential-process or serve.`);
+    throw new UsageProblem(`Unknown command "${command}": use credential-process or serve.`);
   }
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -86,7 +109,7 @@ export function parseCli(argv: readonly string[], cwd: string = process.cwd()): 
     values = parseArgs({ args: [...rest], options, strict: true, allowPositionals: false }).values as typeof values;
   } catch (error) {
     // node's messages name the flag ("Unknown option '--x'"); keep them, without the stack.
-    throw new CliUsageError(`${command}: ${(error as Error).message}.`, { cause: error });
+    throw new UsageProblem(`${command}: ${(error as Error).message}.`);
   }
   if (values.help === true) return { command: "help" };
   const signing = parseSigning(command, values, cwd);
@@ -107,7 +130,7 @@ function parseSigning(command: string, values: Record<string, string | boolean |
     (name) => optionalString(values, name) === undefined,
   );
   if (missing.length > 0) {
-    throw new CliUsageError(`${command}: missing ${missing.map((name) => `--${name}`).join(", ")}.`);
+    throw new UsageProblem(`${command}: missing ${missing.map((name) => `--${name}`).join(", ")}.`);
   }
   const path = (name: string): string | undefined => {
     const value = optionalString(values, name);
@@ -122,9 +145,11 @@ function parseSigning(command: string, values: Record<string, string | boolean |
     profileArn: optionalString(values, "profile-arn") as string,
     roleArn: optionalString(values, "role-arn") as string,
     region: optionalString(values, "region"),
-    sessionDurationSeconds: parseInteger(values, "session-duration", DEFAULT_DURATION_SECONDS, 1, Infinity),
+    sessionDurationSeconds: parseOptionalInteger(values, "session-duration", 1, Infinity),
     endpoint: optionalString(values, "endpoint"),
     roleSessionName: optionalString(values, "role-session-name"),
+    // At most what a timer can wait (2^31 - 1 ms, about 24 days).
+    timeoutMs: parseOptionalInteger(values, "timeout-ms", 1, 2_147_483_647),
   };
 }
 
@@ -140,12 +165,21 @@ function parseInteger(
   min: number,
   max: number,
 ): number {
+  return parseOptionalInteger(values, name, min, max) ?? fallback;
+}
+
+function parseOptionalInteger(
+  values: Record<string, string | boolean | undefined>,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
   const raw = optionalString(values, name);
-  if (raw === undefined) return fallback;
+  if (raw === undefined) return undefined;
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     const range = max === Infinity ? `${min} or more` : `${min}–${max}`;
-    throw new CliUsageError(`--${name} must be an integer, ${range}; got "${raw}".`);
+    throw new UsageProblem(`--${name} must be an integer, ${range}; got "${raw}".`);
   }
   return value;
 }

@@ -1,10 +1,13 @@
-import { createHash, randomBytes } from "node:crypto";
-import { chmod, lstat, mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { lstatSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
-import { defaultRefreshBeforeMs } from "@workload-identity/refresh";
 import type { SigningConfig } from "./args.js";
+
+// Reading a cache entry is all a repeated `credential-process --cache` does, and the AWS CLI starts the command once
+// per call: this module loads only what Node has loaded at startup anyway (not node:crypto, 5 ms of a 30 ms start;
+// not node:fs/promises, 1 ms). When to stop reusing an entry is decided by the writer (cache-write.ts), which has the
+// refresh rules loaded anyway.
 
 /** `$XDG_CACHE_HOME/workload-identity/roles-anywhere`, or `~/.cache/…` when it is unset or not absolute. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
@@ -13,8 +16,18 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, home: stri
   return join(base, "workload-identity", "roles-anywhere");
 }
 
-/** The cache file of a configuration: a hash of everything that decides which credentials CreateSession returns. */
-export function cacheFilePath(dir: string, signing: SigningConfig): string {
+/** Where a configuration's credentials are cached, and what identifies the configuration inside the file. */
+export interface CacheKey {
+  readonly file: string;
+  /** Everything that decides which credentials CreateSession returns. */
+  readonly identity: string;
+}
+
+/**
+ * The cache key of a configuration. The file is named by two 32-bit FNV-1a hashes of the identity, which the file
+ * also holds: an entry is used only for its own identity, so two configurations that hash alike merely share a file.
+ */
+export function cacheKey(dir: string, signing: SigningConfig): CacheKey {
   const identity = JSON.stringify([
     signing.certificate,
     signing.privateKey,
@@ -23,16 +36,27 @@ export function cacheFilePath(dir: string, signing: SigningConfig): string {
     signing.profileArn,
     signing.roleArn,
     signing.region ?? null,
-    signing.sessionDurationSeconds,
+    signing.sessionDurationSeconds ?? null,
     signing.endpoint ?? null,
     signing.roleSessionName ?? null,
   ]);
-  return join(dir, `${createHash("sha256").update(identity).digest("hex").slice(0, 40)}.json`);
+  return { file: join(dir, `${fnv1a32(identity, 0x811c9dc5)}${fnv1a32(identity, 0x050c5d1f)}.json`), identity };
 }
 
-interface CacheFileContent {
-  version: 1;
+/** FNV-1a over UTF-16 code units, as 8 hex digits. */
+function fnv1a32(text: string, offsetBasis: number): string {
+  let hash = offsetBasis;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, "0");
+}
+
+/** A cache file's JSON. */
+export interface CacheFileContent {
+  version: 2;
+  identity: string;
   obtainedAt: string;
+  /** Reused until then: the start of the SDKs' refresh window for these credentials. */
+  reuseUntil: string;
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
@@ -41,22 +65,32 @@ interface CacheFileContent {
 }
 
 /**
- * Reads cached credentials, or `undefined` when there are none worth using: missing, unreadable, malformed, not a
- * private file of this user, or inside their refresh window (the SDKs' advisory window for their lifetime).
+ * Reads cached credentials, or `undefined` when there are none worth using: missing, unreadable, malformed (or of an
+ * older version or another configuration), not a private file of this user, or past the `reuseUntil` they were
+ * written with. Synchronous: the CLI reads one small file before it does anything else, and the asynchronous API
+ * would cost more than the read (loading node:fs/promises, starting libuv's thread pool).
  */
-export async function readCachedCredentials(file: string, now: number): Promise<AwsCredentialIdentity | undefined> {
+export function readCachedCredentials(key: CacheKey, now: number): AwsCredentialIdentity | undefined {
+  const { file } = key;
   try {
-    const stats = await lstat(file);
+    const stats = lstatSync(file);
     if (!stats.isFile() || (stats.mode & 0o077) !== 0) return undefined;
     if (process.getuid !== undefined && stats.uid !== process.getuid()) return undefined;
-    const content = JSON.parse(await readFile(file, "utf8")) as Partial<CacheFileContent>;
-    if (content.version !== 1 || typeof content.accessKeyId !== "string" || typeof content.secretAccessKey !== "string") {
+    const content = JSON.parse(readFileSync(file, "utf8")) as Partial<CacheFileContent>;
+    if (
+      content.version !== 2 ||
+      content.identity !== key.identity ||
+      typeof content.accessKeyId !== "string" ||
+      typeof content.secretAccessKey !== "string"
+    ) {
       return undefined;
     }
     const expiresAt = Date.parse(String(content.expiration));
     const obtainedAt = Date.parse(String(content.obtainedAt));
-    if (Number.isNaN(expiresAt) || Number.isNaN(obtainedAt) || obtainedAt > now) return undefined;
-    if (now >= expiresAt - defaultRefreshBeforeMs(expiresAt - obtainedAt)) return undefined;
+    const reuseUntil = Date.parse(String(content.reuseUntil));
+    if (Number.isNaN(expiresAt) || Number.isNaN(obtainedAt) || Number.isNaN(reuseUntil)) return undefined;
+    // A clock set back, or an entry claiming more than its credentials' life: refetch.
+    if (obtainedAt > now || reuseUntil > expiresAt || now >= reuseUntil) return undefined;
     return {
       accessKeyId: content.accessKeyId,
       secretAccessKey: content.secretAccessKey,
@@ -66,43 +100,5 @@ export async function readCachedCredentials(file: string, now: number): Promise<
     };
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Writes credentials atomically (a 0600 temporary file renamed over the old one) in a 0700 directory. Credentials
- * without an expiration are not cached.
- */
-export async function writeCachedCredentials(
-  file: string,
-  credentials: AwsCredentialIdentity,
-  obtainedAt: number,
-): Promise<void> {
-  if (credentials.expiration === undefined) return;
-  const dir = join(file, "..");
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (((await lstat(dir)).mode & 0o777) !== 0o700) await chmod(dir, 0o700);
-  const content: CacheFileContent = {
-    version: 1,
-    obtainedAt: new Date(obtainedAt).toISOString(),
-    accessKeyId: credentials.accessKeyId,
-    secretAccessKey: credentials.secretAccessKey,
-    ...(credentials.sessionToken === undefined ? {} : { sessionToken: credentials.sessionToken }),
-    expiration: credentials.expiration.toISOString(),
-    ...(credentials.accountId === undefined ? {} : { accountId: credentials.accountId }),
-  };
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  const handle = await open(temporary, "wx", 0o600);
-  try {
-    await handle.writeFile(JSON.stringify(content));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temporary, file);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw error;
   }
 }

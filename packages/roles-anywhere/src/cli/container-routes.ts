@@ -1,16 +1,29 @@
 import { timingSafeEqual } from "node:crypto";
 import type { RouteHandler } from "./http-responses.js";
 import { sendCredentialsUnavailable, sendJson, sendText } from "./http-responses.js";
-import { formatTimestamp, type ServedCredentials } from "./served-credentials.js";
+import { formatTimestamp, type ServeCredentials, type ServedCredentials } from "./served-credentials.js";
 
 /** The path of the container-credentials route (the one EKS Pod Identity serves). */
 export const CONTAINER_CREDENTIALS_PATH = "/v1/credentials";
 
+/**
+ * The 401 body. Clients put it in their error (botocore: "Received non 200 response (401) from ... metadata: …"),
+ * and the usual cause is a client older than the token file variable, which sends no header at all.
+ */
+const MISSING_AUTHORIZATION =
+  "The Authorization header is required. A client that sends none may not support " +
+  "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (SDKs released before EKS Pod Identity, late 2023: Debian bookworm's " +
+  "aws-cli 2.9 and botocore 1.29, the Go SDK v2 it packages; and the JS SDK's fromContainerMetadata): give such a " +
+  "client AWS_CONTAINER_AUTHORIZATION_TOKEN with the token file's content instead.";
+
 /** Options of {@link createContainerHandler}. */
 export interface ContainerRoutesOptions {
-  /** The expected `Authorization` header value. Called per request, so a rotated token file is honoured. */
+  /**
+   * The expected `Authorization` header value. Called per request, so a rotated token file is honoured; a rejection
+   * (a token file no client can use) is answered with 500 and the error's code.
+   */
   readonly authorizationToken: () => Promise<string>;
-  readonly credentials: () => Promise<ServedCredentials>;
+  readonly credentials: ServeCredentials;
   /** Removes registered secrets from error messages sent in 500 answers. */
   readonly redact?: (text: string) => string;
   /** The account id to report when the credentials carry none (the role ARN's account). */
@@ -30,10 +43,18 @@ export function createContainerHandler(options: ContainerRoutesOptions): RouteHa
     }
     const presented = request.headers.authorization;
     if (typeof presented !== "string" || presented === "") {
-      sendJson(response, 401, { Code: "Unauthorized", Message: "The Authorization header is required." });
+      sendJson(response, 401, { Code: "Unauthorized", Message: MISSING_AUTHORIZATION });
       return true;
     }
-    if (!sameToken(presented.trim(), await options.authorizationToken())) {
+    let expected: string;
+    try {
+      expected = await options.authorizationToken();
+    } catch (error) {
+      // The token file holds something no client can send: say so, without its content.
+      sendCredentialsUnavailable(response, error, options.redact);
+      return true;
+    }
+    if (!sameToken(presented.trim(), expected)) {
       sendJson(response, 403, { Code: "Forbidden", Message: "The Authorization header does not match the token file." });
       return true;
     }

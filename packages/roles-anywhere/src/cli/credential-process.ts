@@ -1,37 +1,24 @@
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { readCachedCredentials, writeCachedCredentials } from "./cache.js";
-import { describeError, type JsonLogger } from "./log.js";
+import type { AwsCredentialIdentity } from "@aws-sdk/types";
+import type { SigningConfig } from "./args.js";
+import { type CacheKey, cacheKey, defaultCacheDir, readCachedCredentials } from "./cache.js";
 
-/** Options of {@link resolveForCredentialProcess}. */
-export interface CredentialProcessOptions {
-  readonly provider: AwsCredentialIdentityProvider;
-  /** Where to keep the credentials between runs; no caching when undefined. */
-  readonly cacheFile: string | undefined;
-  readonly now: () => number;
-  readonly log: JsonLogger;
+// What a `credential-process` run needs when its cache holds good credentials: nothing here loads the library or the
+// SDK packages (the AWS CLI starts the command once per call, so its start time is the command's cost).
+
+/** Where a `credential-process --cache` configuration is cached, and what there is worth reusing. */
+export interface CredentialProcessCache {
+  readonly key: CacheKey;
+  /** `undefined` when there is nothing to reuse (see `readCachedCredentials`). */
+  readonly credentials: AwsCredentialIdentity | undefined;
 }
 
-/** Resolves credentials for one `credential-process` run, through the cache file when one is given. */
-export async function resolveForCredentialProcess(options: CredentialProcessOptions): Promise<AwsCredentialIdentity> {
-  const { cacheFile, log } = options;
-  if (cacheFile !== undefined) {
-    const cached = await readCachedCredentials(cacheFile, options.now());
-    if (cached !== undefined) {
-      log.debug("credentials served from the cache file", { cacheFile, expiration: cached.expiration?.toISOString() });
-      return cached;
-    }
-  }
-  const obtainedAt = options.now();
-  const credentials = await options.provider();
-  if (cacheFile !== undefined) {
-    try {
-      await writeCachedCredentials(cacheFile, credentials, obtainedAt);
-    } catch (error) {
-      // The credentials are good; only the next run pays for a CreateSession.
-      log.warn("could not write the cache file", { cacheFile, ...describeError(error) });
-    }
-  }
-  return credentials;
+/** Reads the cache entry of a configuration (synchronously, see `readCachedCredentials`). */
+export function readCredentialProcessCache(
+  signing: SigningConfig,
+  context: { readonly env: NodeJS.ProcessEnv; readonly homedir: string; readonly now: number },
+): CredentialProcessCache {
+  const key = cacheKey(defaultCacheDir(context.env, context.homedir), signing);
+  return { key, credentials: readCachedCredentials(key, context.now) };
 }
 
 /** The `credential_process` output, version 1, as AWS CLIs and SDKs read it. */

@@ -1,37 +1,35 @@
+import { writeSync } from "node:fs";
 import { homedir } from "node:os";
-import { fromRolesAnywhere, inspectCertificate } from "../index.js";
-import type { CliDeps, ProviderRequest } from "./run.js";
+import type { CliDeps } from "./run.js";
 
 /** The version printed by `roles-anywhere --version`: keep in step with package.json. */
 const VERSION = "0.1.0";
 
-/** Builds the library provider for the CLI's flags. */
-export function createRolesAnywhereProvider(request: ProviderRequest): ReturnType<typeof fromRolesAnywhere> {
-  const { signing } = request;
-  return fromRolesAnywhere({
-    certificate: signing.certificate,
-    privateKey: signing.privateKey,
-    ...(signing.intermediates === undefined ? {} : { certificateChain: signing.intermediates }),
-    ...(request.passphrase === undefined ? {} : { passphrase: request.passphrase }),
-    trustAnchorArn: signing.trustAnchorArn,
-    profileArn: signing.profileArn,
-    roleArn: signing.roleArn,
-    ...(signing.region === undefined ? {} : { region: signing.region }),
-    durationSeconds: signing.sessionDurationSeconds,
-    ...(signing.roleSessionName === undefined ? {} : { roleSessionName: signing.roleSessionName }),
-    ...(signing.endpoint === undefined ? {} : { endpoint: signing.endpoint }),
-    refresh: request.refresh,
-    logger: request.logger,
-  });
+/** {@link CliDeps} of the real process, and how to wait for its output before exiting. */
+export interface ProcessDeps extends CliDeps {
+  /** Resolves once everything written to stderr has been handed to the system (stdout is written synchronously). */
+  flush(): Promise<void>;
 }
 
-/** The real process: stdio, environment, clock and signals. */
-export function processDeps(shutdown: Promise<string>): CliDeps {
+/**
+ * The real process: stdio, environment, clock and signals. The library is imported only when a command needs it, so
+ * `--help`, `--version` and a cached `credential-process` never load it.
+ */
+export function processDeps(shutdown: Promise<string>): ProcessDeps {
+  let stderrUsed = false;
   return {
-    createProvider: createRolesAnywhereProvider,
-    inspectCertificate: (certificate) => inspectCertificate({ certificate }),
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    createProvider: async (request) => (await import("./roles-anywhere-provider.js")).createRolesAnywhereProvider(request),
+    inspectCertificate: async (certificate) => (await import("../inspect-certificate.js")).inspectCertificate({ certificate }),
+    // One synchronous write of at most a few kilobytes (atomic on a pipe): building `process.stdout` would cost a
+    // tenth of a cached `credential-process` run.
+    stdout: (text) => {
+      writeSync(1, text);
+    },
+    stderr: (text) => {
+      stderrUsed = true;
+      process.stderr.write(text);
+    },
+    flush: () => (stderrUsed ? new Promise<void>((resolve) => process.stderr.write("", () => resolve())) : Promise.resolve()),
     env: process.env,
     cwd: process.cwd(),
     homedir: homedir(),

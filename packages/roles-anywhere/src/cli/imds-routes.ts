@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { CredentialsExpiringError } from "./errors.js";
 import type { RouteHandler } from "./http-responses.js";
 import { sendCredentialsUnavailable, sendJson, sendText } from "./http-responses.js";
-import { formatTimestamp, type ServedCredentials } from "./served-credentials.js";
-import type { TokenTable } from "./token-table.js";
+import { formatTimestamp, type ServeCredentials, type ServedCredentials } from "./served-credentials.js";
+import type { SessionTokens } from "./session-tokens.js";
 
 const TOKEN_PATH = "/latest/api/token";
 const CREDENTIALS_PATH = "/latest/meta-data/iam/security-credentials";
@@ -15,8 +16,15 @@ const MAX_TTL_SECONDS = 21_600;
 export interface ImdsRoutesOptions {
   /** The role ARN's last segment, listed under `security-credentials/`. */
   readonly roleName: string;
-  readonly tokens: TokenTable;
-  readonly credentials: () => Promise<ServedCredentials>;
+  readonly tokens: SessionTokens;
+  readonly credentials: ServeCredentials;
+  /**
+   * Credentials with less than this left are refreshed first, and answered with 500 when that fails (see
+   * `IMDS_MIN_REMAINING_MS`: IMDS clients may use a set for minutes after fetching it). @defaultValue 0
+   */
+  readonly minRemainingMs?: number;
+  /** Milliseconds since the epoch. @defaultValue Date.now */
+  readonly now?: () => number;
   /** Removes registered secrets from error messages sent in 500 answers. */
   readonly redact?: (text: string) => string;
 }
@@ -27,6 +35,8 @@ export interface ImdsRoutesOptions {
  */
 export function createImdsHandler(options: ImdsRoutesOptions): RouteHandler {
   const { roleName, tokens } = options;
+  const now = options.now ?? Date.now;
+  const minRemainingMs = options.minRemainingMs ?? 0;
   const roleNamePaths = new Set([CREDENTIALS_PATH, `${CREDENTIALS_PATH}/`]);
   const rolePaths = new Set([`${CREDENTIALS_PATH}/${roleName}`, `${CREDENTIALS_PATH}/${roleName}/`]);
 
@@ -62,12 +72,16 @@ export function createImdsHandler(options: ImdsRoutesOptions): RouteHandler {
     } else if (rolePaths.has(path)) {
       let served: ServedCredentials;
       try {
-        served = await options.credentials();
+        served = await options.credentials({ minRemainingMs });
       } catch (error) {
         sendCredentialsUnavailable(response, error, options.redact);
         return true;
       }
       const { credentials, lastUpdated } = served;
+      if (credentials.expiration.getTime() - now() < minRemainingMs) {
+        sendCredentialsUnavailable(response, new CredentialsExpiringError(credentials.expiration, minRemainingMs));
+        return true;
+      }
       sendJson(
         response,
         200,

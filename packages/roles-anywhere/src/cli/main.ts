@@ -11,12 +11,12 @@ const shutdown = new Promise<string>((resolve) => {
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve(signal));
 });
 
-const flush = (stream: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => stream.write("", () => resolve()));
+const deps = processDeps(shutdown);
 
-runCli(argv, processDeps(shutdown)).then(
+runCli(argv, deps).then(
   async (code) => {
     // Exit explicitly once the output is flushed: keep-alive sockets must not hold a finished command open.
-    await Promise.all([flush(process.stdout), flush(process.stderr)]);
+    await deps.flush();
     process.exit(code);
   },
   (error: unknown) => {

@@ -81,7 +81,7 @@ describe("roles-anywhere credential-process", () => {
   it("hands the flags to the library, with the passphrase read from its file", async () => {
     const h = harness();
     await writeFile(join(dir, "pass"), `${PLANTED.passphrase}\n`);
-    await runCli(["credential-process", ...FLAGS, "--private-key-passphrase-file", "pass", "--session-duration", "900"], h.deps);
+    await runCli(["credential-process", ...FLAGS, "--private-key-passphrase-file", "pass", "--session-duration", "900", "--timeout-ms", "30000"], h.deps);
     expect(h.requests[0]).toMatchObject({
       passphrase: PLANTED.passphrase,
       signing: {
@@ -89,6 +89,7 @@ describe("roles-anywhere credential-process", () => {
         privateKey: join(dir, "tls.key"),
         roleArn: "arn:aws:iam::123456789012:role/apps/reader",
         sessionDurationSeconds: 900,
+        timeoutMs: 30_000,
       },
     });
   });
@@ -160,7 +161,7 @@ describe("roles-anywhere credential-process", () => {
       const { readdir } = await import("node:fs/promises");
       const cacheDir = join(dir, "cache", "workload-identity", "roles-anywhere");
       const [file] = await readdir(cacheDir);
-      expect(file).toMatch(/^[0-9a-f]{40}\.json$/);
+      expect(file).toMatch(/^[0-9a-f]{16}\.json$/);
       expect((await stat(join(cacheDir, file ?? ""))).mode & 0o777).toBe(0o600);
     });
   });
@@ -237,24 +238,70 @@ describe("roles-anywhere serve", () => {
     await exit;
   });
 
-  it("logs failed refreshes and keeps serving the last good credentials, then 500 once expired", async () => {
+  it("logs failed refreshes and keeps serving the last good credentials: over IMDS while 11 minutes are left, on the container route until they expire", async () => {
     const h = harness();
-    const { exit, origin } = await start(h);
+    const tokenFile = join(dir, "token");
+    const { exit, origin } = await start(h, ["--container-token-file", tokenFile]);
+    const { readFile } = await import("node:fs/promises");
+    const container = async () => fetch(`${origin}/v1/credentials`, { headers: { authorization: await readFile(tokenFile, "utf8") } });
     h.fake.fail(serviceError("ROLES_ANYWHERE_HTTP_500", "CreateSession answered HTTP 500"));
-    h.clock.advance(59 * 60_000);
+    h.clock.advance(40 * 60_000); // 20 minutes left, inside serve's mandatory window: the refresh fails
     const stale = await imdsCredentials(origin);
     expect(stale.status).toBe(200);
+    expect(await stale.json()).toMatchObject({ AccessKeyId: "ASIAFAKE00000001" });
     expect(h.logLines()).toContainEqual(
       expect.objectContaining({ level: "error", msg: "refresh failed", code: "ROLES_ANYWHERE_HTTP_500", reason: "mandatory" }),
     );
     expect(h.logLines()).toContainEqual(expect.objectContaining({ msg: "serving the last good credentials while refreshing fails" }));
-    h.clock.advance(2 * 60_000);
+
+    h.clock.advance(10 * 60_000); // 10 minutes left: botocore could use them past their expiry
+    const expiring = await imdsCredentials(origin);
+    expect(expiring.status).toBe(500);
+    expect(await expiring.json()).toMatchObject({ Code: "CREDENTIALS_EXPIRING" });
+    expect(await (await container()).json()).toMatchObject({ AccessKeyId: "ASIAFAKE00000001" });
+
+    h.clock.advance(11 * 60_000); // past the expiration
     const expired = await imdsCredentials(origin);
     expect(expired.status).toBe(500);
     expect(await expired.json()).toMatchObject({ Code: "CREDENTIALS_EXPIRED" });
+    expect((await container()).status).toBe(500);
     h.shutdown();
     expect(await exit).toBe(0);
   });
+
+  it.each([
+    [3600, 25 * 60_000],
+    [900, 10 * 60_000],
+  ])(
+    "hands out over IMDS, while refreshes succeed, only credentials that botocore will not use past their expiry (--session-duration %i)",
+    async (seconds, minimumLeftMs) => {
+      const h = harness();
+      // The fake source lives as long as the session asked for.
+      const fake = createFakeSource(h.clock, seconds * 1000);
+      const deps: CliDeps = { ...h.deps, createProvider: (request) => fake.provider(request.refresh) };
+      const exit = runCli(["serve", ...FLAGS, "--port", "0", "--session-duration", String(seconds)], deps);
+      let origin = "";
+      await vi.waitFor(() => {
+        const line = h.logLines().find((entry) => entry.msg === "serving credentials");
+        if (line === undefined) throw new Error("not serving yet");
+        origin = `http://127.0.0.1:${String(line.port)}`;
+      }, WAIT);
+      const keys = new Set<string>();
+      for (let minute = 0; minute < (2 * seconds) / 60; minute += 1) {
+        const response = await imdsCredentials(origin);
+        expect(response.status).toBe(200);
+        const body = (await response.json()) as { AccessKeyId: string; Expiration: string };
+        keys.add(body.AccessKeyId);
+        // More than botocore's extension window (up to 25 minutes) for one-hour sessions; more than the 10 minutes it
+        // may keep an extended set for 15-minute ones.
+        expect(Date.parse(body.Expiration) - h.clock.now()).toBeGreaterThan(minimumLeftMs);
+        h.clock.advance(60_000);
+      }
+      expect(keys.size).toBeGreaterThanOrEqual(3);
+      h.shutdown();
+      await exit;
+    },
+  );
 
   it("re-checks the certificate's expiry after each refresh", async () => {
     const h = harness();
@@ -286,6 +333,27 @@ describe("roles-anywhere serve", () => {
     h.shutdown("SIGINT");
     expect(await exit).toBe(0);
     await expect(stat(tokenFile)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("logs once when a given container token file is rewritten with a line break, and once when it is fixed", async () => {
+    const h = harness();
+    const tokenFile = join(dir, "token");
+    await writeFile(tokenFile, "given-token");
+    const { exit, origin } = await start(h, ["--container-token-file", tokenFile]);
+    const ask = () => fetch(`${origin}/v1/credentials`, { headers: { authorization: "given-token" } });
+    await writeFile(tokenFile, "given-token\n");
+    expect((await ask()).status).toBe(500);
+    expect((await ask()).status).toBe(500);
+    await writeFile(tokenFile, "given-token");
+    expect((await ask()).status).toBe(200);
+    const refused = h.logLines().filter((line) => line.code === "CONTAINER_TOKEN_FILE");
+    expect(refused).toEqual([
+      expect.objectContaining({ level: "error", msg: "the container token file is refused: container credentials are not served" }),
+    ]);
+    expect(h.logLines()).toContainEqual(expect.objectContaining({ level: "info", msg: "the container token file is usable again" }));
+    expect(h.stderr.join("")).not.toContain("given-token"); // the path, never the token
+    h.shutdown();
+    expect(await exit).toBe(0);
   });
 
   it("exits 1 when the port is taken, without writing the container token file", async () => {

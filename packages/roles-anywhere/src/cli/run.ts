@@ -1,14 +1,13 @@
-import { readFile } from "node:fs/promises";
 import type { AwsCredentialIdentityProvider, Logger } from "@aws-sdk/types";
 import type { RefreshOptions } from "@workload-identity/refresh";
 import { type CliCommand, parseCli, type SigningConfig } from "./args.js";
-import { cacheFilePath, defaultCacheDir } from "./cache.js";
 import type { CertificateDates } from "./certificate-expiry.js";
-import { formatCredentialProcessOutput, resolveForCredentialProcess } from "./credential-process.js";
-import { CliUsageError } from "./errors.js";
-import { createJsonLogger, describeError, type JsonLogger, type SdkLevel, toSdkLogger } from "./log.js";
-import { runServe } from "./serve.js";
+import { formatCredentialProcessOutput, readCredentialProcessCache } from "./credential-process.js";
+import { createJsonLogger, describeError, type JsonLogger } from "./log.js";
 import { USAGE } from "./usage.js";
+
+// Only what `--help`, `--version` and a `credential-process` answered from its cache need is imported here; the
+// library, the SDK packages behind its errors, and `serve` are imported by the commands that use them.
 
 /** What the CLI asks of the library: a provider for a configuration. */
 export interface ProviderRequest {
@@ -22,8 +21,10 @@ export interface ProviderRequest {
 
 /** Everything the CLI touches outside itself, injectable for tests. */
 export interface CliDeps {
-  /** Builds an already-refreshing provider (`fromRolesAnywhere`). */
-  readonly createProvider: (request: ProviderRequest) => AwsCredentialIdentityProvider;
+  /** Builds an already-refreshing provider (`fromRolesAnywhere`); may load it first. */
+  readonly createProvider: (
+    request: ProviderRequest,
+  ) => AwsCredentialIdentityProvider | Promise<AwsCredentialIdentityProvider>;
   /** Reads the certificate file and returns its dates (`inspectCertificate`). */
   readonly inspectCertificate: (certificate: string) => Promise<CertificateDates>;
   readonly stdout: (text: string) => void;
@@ -47,14 +48,13 @@ export const EXIT_USAGE = 2;
 
 /** Runs `roles-anywhere` with the arguments after the program name; resolves with the exit code. */
 export async function runCli(argv: readonly string[], deps: CliDeps): Promise<number> {
-  let command: CliCommand;
-  try {
-    command = parseCli(argv, deps.cwd);
-  } catch (error) {
-    deps.stderr(`${oneLineError(error)}\n`);
-    return EXIT_USAGE;
-  }
+  const command: CliCommand = parseCli(argv, deps.cwd);
   switch (command.command) {
+    case "usage-error": {
+      const { CliUsageError } = await import("./errors.js");
+      deps.stderr(`${oneLineError(new CliUsageError(command.message))}\n`);
+      return EXIT_USAGE;
+    }
     case "help":
       deps.stdout(USAGE);
       return EXIT_OK;
@@ -64,7 +64,7 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
     case "credential-process":
       return runCredentialProcess(command, deps);
     case "serve":
-      return runServe(command, deps);
+      return (await import("./serve.js")).runServe(command, deps);
   }
 }
 
@@ -74,14 +74,19 @@ async function runCredentialProcess(
 ): Promise<number> {
   const log = createLogger(deps, command.debug);
   try {
-    // The failure is printed once, below; the library's own lines only with --debug, except its expiry warning.
-    const provider = deps.createProvider(await providerRequest(command.signing, log, {}, { keep: ["warn"] }));
-    const credentials = await resolveForCredentialProcess({
-      provider,
-      cacheFile: command.cache ? cacheFilePath(defaultCacheDir(deps.env, deps.homedir), command.signing) : undefined,
-      now: deps.now,
-      log,
-    });
+    const cache = command.cache
+      ? readCredentialProcessCache(command.signing, { env: deps.env, homedir: deps.homedir, now: deps.now() })
+      : undefined;
+    if (cache?.credentials !== undefined) {
+      log.debug("credentials served from the cache file", {
+        cacheFile: cache.key.file,
+        expiration: cache.credentials.expiration?.toISOString(),
+      });
+      deps.stdout(formatCredentialProcessOutput(cache.credentials));
+      return EXIT_OK;
+    }
+    const { obtainCredentials } = await import("./fresh-credentials.js");
+    const credentials = await obtainCredentials({ signing: command.signing, deps, log, cache: cache?.key });
     deps.stdout(formatCredentialProcessOutput(credentials));
     return EXIT_OK;
   } catch (error) {
@@ -93,25 +98,6 @@ async function runCredentialProcess(
 /** The CLI's JSON-lines logger on stderr. */
 export function createLogger(deps: Pick<CliDeps, "stderr" | "now">, debug: boolean): JsonLogger {
   return createJsonLogger({ write: deps.stderr, now: () => new Date(deps.now()), debug });
-}
-
-/** Reads the passphrase file and assembles what the library needs. The passphrase is registered as a secret. */
-export async function providerRequest(
-  signing: SigningConfig,
-  log: JsonLogger,
-  refresh: RefreshOptions = {},
-  logLevels: { keep?: readonly SdkLevel[] } = {},
-): Promise<ProviderRequest> {
-  let passphrase: string | undefined;
-  if (signing.passphraseFile !== undefined) {
-    try {
-      passphrase = (await readFile(signing.passphraseFile, "utf8")).replace(/\r?\n$/, "");
-    } catch (error) {
-      throw new CliUsageError(`Cannot read --private-key-passphrase-file ${signing.passphraseFile}.`, { cause: error });
-    }
-    log.addSecret(passphrase);
-  }
-  return { signing, passphrase, refresh, logger: toSdkLogger(log, logLevels) };
 }
 
 /**

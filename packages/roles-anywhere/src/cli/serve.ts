@@ -1,17 +1,19 @@
 import { parseRoleArn } from "../arn.js";
+import { DEFAULT_DURATION_SECONDS } from "../options.js";
 import type { CliCommand } from "./args.js";
 import { startBackgroundRefresh } from "./background-refresh.js";
 import { checkCertificateExpiry } from "./certificate-expiry.js";
 import { CONTAINER_CREDENTIALS_PATH, createContainerHandler } from "./container-routes.js";
 import { type ContainerToken, prepareContainerToken } from "./container-token.js";
+import { IMDS_MIN_REMAINING_MS, serveRefreshWindows } from "./imds-freshness.js";
 import { createImdsHandler } from "./imds-routes.js";
 import { describeError } from "./log.js";
 import { logRefreshEvent } from "./refresh-log.js";
-import type { CliDeps } from "./run.js";
-import { createLogger, EXIT_FAILURE, EXIT_OK, providerRequest } from "./run.js";
+import { providerRequest } from "./provider-request.js";
+import { type CliDeps, createLogger, EXIT_FAILURE, EXIT_OK } from "./run.js";
 import { createServedCredentials } from "./served-credentials.js";
 import { type CredentialServer, startCredentialServer } from "./server.js";
-import { createTokenTable } from "./token-table.js";
+import { createSessionTokens } from "./session-tokens.js";
 
 /**
  * `roles-anywhere serve`: gets the first credentials (failing fast when CreateSession fails), then serves them on
@@ -33,6 +35,8 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
       signing,
       log,
       {
+        // Early enough that what the IMDS route hands out is never extended by botocore: see serveRefreshWindows.
+        ...serveRefreshWindows(signing.sessionDurationSeconds ?? DEFAULT_DURATION_SECONDS),
         onEvent: (event) => {
           logRefreshEvent(log, event);
           // The files are re-read at each refresh: a renewed certificate shows here, and so does one left to expire.
@@ -43,7 +47,7 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
       { keep: [] },
     );
     served = createServedCredentials({
-      provider: deps.createProvider(request),
+      provider: await deps.createProvider(request),
       now: deps.now,
       onNewCredentials: (credentials) => {
         log.addSecret(credentials.secretAccessKey);
@@ -54,21 +58,26 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
     return notServing("invalid configuration", error);
   }
 
+  // A token file no client could send is a configuration error: said before any CreateSession.
+  let containerToken: ContainerToken | undefined;
+  if (command.containerTokenFile !== undefined) {
+    try {
+      containerToken = await prepareContainerToken(command.containerTokenFile, {
+        onRefused: (error) =>
+          log.error("the container token file is refused: container credentials are not served", describeError(error)),
+        onAccepted: () => log.info("the container token file is usable again", { file: command.containerTokenFile }),
+      });
+    } catch (error) {
+      return notServing("the container token file is unusable", error);
+    }
+  }
+
   await checkExpiry();
   let firstExpiration: Date;
   try {
     firstExpiration = (await served()).credentials.expiration;
   } catch (error) {
     return notServing("the first CreateSession failed", error);
-  }
-
-  let containerToken: ContainerToken | undefined;
-  if (command.containerTokenFile !== undefined) {
-    try {
-      containerToken = await prepareContainerToken(command.containerTokenFile);
-    } catch (error) {
-      return notServing("the container token file is unusable", error);
-    }
   }
 
   // IMDS lists the role by its name without path: the ARN's last segment.
@@ -82,8 +91,10 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
       routes: [
         createImdsHandler({
           roleName,
-          tokens: createTokenTable({ now: deps.now }),
+          tokens: createSessionTokens({ now: deps.now }),
           credentials: served,
+          minRemainingMs: IMDS_MIN_REMAINING_MS,
+          now: deps.now,
           redact: log.redact,
         }),
         ...(containerToken === undefined

@@ -17,6 +17,7 @@ Flags of both commands:
   --session-duration SECONDS          900-43200, default 3600
   --endpoint URL                      CreateSession endpoint (default: rolesanywhere.REGION.amazonaws.com)
   --role-session-name NAME
+  --timeout-ms MS                     how long one CreateSession may take, default 10000
   --debug                             also print debug log lines
 
 credential-process:

@@ -1,0 +1,273 @@
+// The `roles-anywhere` bin as the AWS CLI and a pod run it, from the BUILT dist (`pnpm --filter
+// @workload-identity/roles-anywhere build` first):
+// - start time, since the AWS CLI starts `credential_process` once per command: `credential-process --cache` with a
+//   valid cache entry and `--help`, against bare `node -e 0` (target: the cached run within 1.2× of bare node);
+// - `serve`'s resident memory, idle and while 200 slow sockets and a token PUT flood run beside a well-behaved client.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { Agent, request as httpRequest } from "node:http";
+import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createTestPki, type RolesAnywhereEmulator, startRolesAnywhereEmulator } from "@workload-identity/testing";
+import { peakRssKiB, type TimedCommand, timeInterleaved } from "./lib/interleaved.js";
+
+const packageDir = fileURLToPath(new URL("../packages/roles-anywhere/", import.meta.url));
+/** The bin, as `package.json` names it. */
+const cli = join(packageDir, "dist", "cli.cjs");
+/**
+ * Another build of the CLI to measure beside this one (say, the last release's `dist/cli.mjs`): its cache entries
+ * live in its own cache directory, since the format may differ.
+ */
+const baselineCli = process.env.ROLES_ANYWHERE_BASELINE_CLI;
+const RUNS = 30;
+/** How long the flood runs: 200 slow sockets, token PUTs on 16 keep-alive connections, a client every 100 ms. */
+const FLOOD_MS = 30_000;
+const TRUST_ANCHOR = "arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/bench-cli";
+const PROFILE = "arn:aws:rolesanywhere:eu-west-1:111122223333:profile/bench-cli";
+const ROLE = "arn:aws:iam::111122223333:role/bench-cli";
+
+interface World {
+  readonly dir: string;
+  readonly emulator: RolesAnywhereEmulator;
+  readonly flags: readonly string[];
+  /** A clean environment whose cache directory is the world's. */
+  readonly env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+async function startWorld(): Promise<World> {
+  const dir = await mkdtemp(join(tmpdir(), "roles-anywhere-cli-bench-"));
+  const pki = await createTestPki({ keyType: "p256" });
+  const leaf = await pki.issueLeaf();
+  await writeFile(join(dir, "tls.crt"), leaf.certificatePem + leaf.chainPem);
+  await writeFile(join(dir, "tls.key"), leaf.privateKeyPem, { mode: 0o600 });
+  const emulator = await startRolesAnywhereEmulator({
+    trustAnchors: [{ arn: TRUST_ANCHOR, caCertificatePem: pki.rootCertificatePem }],
+    profiles: [{ arn: PROFILE, roleArns: [ROLE] }],
+  });
+  const flags = ["--certificate", join(dir, "tls.crt"), "--private-key", join(dir, "tls.key"), "--trust-anchor-arn",
+    TRUST_ANCHOR, "--profile-arn", PROFILE, "--role-arn", ROLE, "--endpoint", emulator.endpoint];
+  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, XDG_CACHE_HOME: join(dir, "cache") };
+  return {
+    dir,
+    emulator,
+    flags,
+    env,
+    async close() {
+      await emulator.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a command to completion without blocking the emulator, which answers from this process. */
+async function runToEnd(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const [executable, ...args] = argv as [string, ...string[]];
+  const child = spawn(executable, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+  let errors = "";
+  child.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code !== 0) throw new Error(`${argv.join(" ")} failed: ${errors}`);
+}
+
+async function startTime(world: World): Promise<void> {
+  const node = process.execPath;
+  const cached = ["credential-process", "--cache", ...world.flags];
+  const baselineEnv = { ...world.env, XDG_CACHE_HOME: join(world.dir, "baseline-cache") };
+  // One run of each build fills its cache; every measured run then answers from it.
+  await runToEnd([node, cli, ...cached], world.env);
+  if (baselineCli !== undefined) await runToEnd([node, baselineCli, ...cached], baselineEnv);
+  const callsBefore = world.emulator.callCount;
+  const commands: TimedCommand[] = [
+    { name: "node -e 0", argv: [node, "-e", "0"], env: world.env },
+    { name: "roles-anywhere --help", argv: [node, cli, "--help"], env: world.env },
+    { name: "roles-anywhere credential-process --cache (cache hit)", argv: [node, cli, ...cached], env: world.env },
+    // As the AWS CLI starts it: the bin itself, through its `#!/usr/bin/env node` line.
+    { name: "the same through the bin's #! line", argv: [cli, ...cached], env: world.env },
+    ...(baselineCli === undefined
+      ? []
+      : [
+          { name: "baseline --help", argv: [node, baselineCli, "--help"], env: baselineEnv },
+          { name: "baseline credential-process --cache (cache hit)", argv: [node, baselineCli, ...cached], env: baselineEnv },
+        ]),
+  ];
+  const timings = timeInterleaved(commands, RUNS);
+  if (world.emulator.callCount !== callsBefore) throw new Error("a measured run called CreateSession: no cache hit");
+  const bare = timings[0]?.medianMs ?? Number.NaN;
+  console.log(
+    `Start time, ${RUNS} interleaved runs after 3 warm-up rounds (wall clock of spawnSync; node ${process.version}; ` +
+      "environment: PATH, HOME and XDG_CACHE_HOME only, as NODE_EXTRA_CA_CERTS and the like slow every Node start):",
+  );
+  console.table(
+    timings.map((timing, index) => {
+      const command = commands[index] as TimedCommand;
+      const rss = peakRssKiB(command);
+      return {
+        command: timing.name,
+        "median ms": timing.medianMs.toFixed(1),
+        "mean ± sd ms": `${timing.meanMs.toFixed(1)} ± ${timing.sdMs.toFixed(1)}`,
+        "vs node -e 0": `${(timing.medianMs / bare).toFixed(2)}×`,
+        "peak RSS MiB": rss === undefined ? "–" : (rss / 1024).toFixed(1),
+      };
+    }),
+  );
+  // hyperfine gives every command one environment: the baseline, whose cache lives elsewhere, stays out of it.
+  const sameEnv = commands.filter((command) => command.env === world.env);
+  const quoted = sameEnv.map((command) => `'${command.argv.join(" ")}'`).join(" ");
+  const hyperfine = spawnSync("hyperfine", ["--version"], { encoding: "utf8" });
+  if (hyperfine.status !== 0) {
+    console.log("hyperfine not installed (apt-get install hyperfine): interleaved figures only.");
+    return;
+  }
+  const exported = join(world.dir, "hyperfine.json");
+  const args = ["-N", "--warmup", "3", "--runs", String(RUNS), "--export-json", exported, ...sameEnv.map((c) => c.argv.join(" "))];
+  console.log(`\nhyperfine (each command's runs in a row): HOME=${world.dir} XDG_CACHE_HOME=${world.env.XDG_CACHE_HOME} hyperfine -N --warmup 3 --runs ${RUNS} ${quoted}`);
+  const run = spawnSync("hyperfine", args, { env: world.env, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`hyperfine failed: ${run.stderr}`);
+  const results = (JSON.parse(readFileSync(exported, "utf8")) as { results: { mean: number; stddev: number; median: number }[] }).results;
+  const hyperBare = (results[0]?.median ?? Number.NaN) * 1000;
+  console.table(
+    results.map((result, index) => ({
+      command: sameEnv[index]?.name,
+      "median ms": (result.median * 1000).toFixed(1),
+      "mean ± sd ms": `${(result.mean * 1000).toFixed(1)} ± ${(result.stddev * 1000).toFixed(1)}`,
+      "vs node -e 0": `${((result.median * 1000) / hyperBare).toFixed(2)}×`,
+    })),
+  );
+}
+
+/** Resident and peak resident memory of a process, from /proc (Linux), in MiB. */
+function memoryMiB(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN) / 1024;
+  return { rss: field("VmRSS"), hwm: field("VmHWM") };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function serveMemory(world: World): Promise<void> {
+  if (!existsSync("/proc/self/status")) {
+    console.log("\nserve memory: needs /proc (Linux); skipped.");
+    return;
+  }
+  const child = spawn(process.execPath, [cli, "serve", ...world.flags, "--port", "0"], { env: world.env, stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stderr.on("data", (chunk: Buffer) => {
+      log += chunk.toString();
+      const match = /"msg":"serving credentials","port":(\d+)/.exec(log);
+      if (match !== null) resolve(Number(match[1]));
+    });
+    child.on("close", (code) => reject(new Error(`serve exited with ${String(code)}: ${log}`)));
+  });
+  const pid = child.pid as number;
+  const origin = `http://127.0.0.1:${port}`;
+  const wellBehaved = async (): Promise<boolean> => {
+    try {
+      const token = await fetch(`${origin}/latest/api/token`, { method: "PUT", headers: { "x-aws-ec2-metadata-token-ttl-seconds": "21600" } });
+      if (token.status !== 200) return false;
+      const answer = await fetch(`${origin}/latest/meta-data/iam/security-credentials/bench-cli`, { headers: { "x-aws-ec2-metadata-token": await token.text() } });
+      return answer.status === 200 && ((await answer.json()) as { Code?: string }).Code === "Success";
+    } catch {
+      return false;
+    }
+  };
+  try {
+    await wellBehaved();
+    await pause(3_000);
+    const idle = memoryMiB(pid);
+
+    let running = true;
+    const open = new Set<Socket>();
+    let slowClosed = 0;
+    const slowSocket = (): void => {
+      const socket = connect(port, "127.0.0.1");
+      open.add(socket);
+      let timer: NodeJS.Timeout | undefined;
+      socket.on("connect", () => {
+        socket.write(`GET /latest/api/token HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`);
+        timer = setInterval(() => socket.write("X-Slow: 1\r\n"), 500);
+      });
+      socket.on("error", () => undefined);
+      socket.on("close", () => {
+        clearInterval(timer);
+        open.delete(socket);
+        if (!running) return;
+        slowClosed += 1;
+        slowSocket();
+      });
+    };
+    for (let i = 0; i < 200; i += 1) slowSocket();
+    const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+    let tokens = 0;
+    const put = () =>
+      new Promise<void>((resolve) => {
+        const req = httpRequest(
+          { host: "127.0.0.1", port, method: "PUT", path: "/latest/api/token", agent, headers: { "x-aws-ec2-metadata-token-ttl-seconds": "21600" } },
+          (res) => {
+            if (res.statusCode === 200) tokens += 1;
+            res.resume();
+            res.on("end", resolve);
+          },
+        );
+        req.on("error", () => resolve());
+        req.end();
+      });
+    const flood = Array.from({ length: 16 }, async () => {
+      while (running) await put();
+    });
+    let good = 0;
+    let bad = 0;
+    const client = (async () => {
+      while (running) {
+        if (await wellBehaved()) good += 1;
+        else bad += 1;
+        await pause(100);
+      }
+    })();
+    // Sampled every 200 ms; the peak of each 5-second span shows whether it keeps growing.
+    const spans: number[] = [];
+    const startedAt = Date.now();
+    while (Date.now() - startedAt < FLOOD_MS) {
+      await pause(200);
+      const span = Math.floor((Date.now() - startedAt) / 5_000);
+      spans[span] = Math.max(spans[span] ?? 0, memoryMiB(pid).rss);
+    }
+    running = false;
+    await Promise.all([...flood, client]);
+    agent.destroy();
+    for (const socket of open) socket.destroy();
+    await pause(3_000);
+    const after = memoryMiB(pid);
+    console.log(`\nserve resident memory (node ${process.version}, VmRSS from /proc/PID/status):`);
+    console.table([
+      { phase: "idle (serving, after one IMDS read)", "RSS MiB": idle.rss.toFixed(1) },
+      ...spans.map((peak, span) => ({
+        phase: `flood, seconds ${span * 5}–${span * 5 + 5}: peak`,
+        "RSS MiB": peak.toFixed(1),
+      })),
+      { phase: "3 s after the flood", "RSS MiB": after.rss.toFixed(1), "VmHWM MiB": after.hwm.toFixed(1) },
+    ]);
+    console.log(
+      `flood: ${tokens.toLocaleString("en-US")} tokens issued, ${slowClosed.toLocaleString("en-US")} slow sockets closed by serve; ` +
+        `well-behaved client: ${good} reads succeeded, ${bad} failed`,
+    );
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((resolve) => child.on("close", resolve));
+  }
+}
+
+export async function run(): Promise<void> {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run pnpm --filter @workload-identity/roles-anywhere build first`);
+  const world = await startWorld();
+  try {
+    await startTime(world);
+    await serveMemory(world);
+  } finally {
+    await world.close();
+  }
+}

@@ -1,0 +1,25 @@
+import { readFile } from "node:fs/promises";
+import type { RefreshOptions } from "@workload-identity/refresh";
+import type { SigningConfig } from "./args.js";
+import { CliUsageError } from "./errors.js";
+import { type JsonLogger, type SdkLevel, toSdkLogger } from "./log.js";
+import type { ProviderRequest } from "./run.js";
+
+/** Reads the passphrase file and assembles what the library needs. The passphrase is registered as a secret. */
+export async function providerRequest(
+  signing: SigningConfig,
+  log: JsonLogger,
+  refresh: RefreshOptions = {},
+  logLevels: { keep?: readonly SdkLevel[] } = {},
+): Promise<ProviderRequest> {
+  let passphrase: string | undefined;
+  if (signing.passphraseFile !== undefined) {
+    try {
+      passphrase = (await readFile(signing.passphraseFile, "utf8")).replace(/\r?\n$/, "");
+    } catch (error) {
+      throw new CliUsageError(`Cannot read --private-key-passphrase-file ${signing.passphraseFile}.`, { cause: error });
+    }
+    log.addSecret(passphrase);
+  }
+  return { signing, passphrase, refresh, logger: toSdkLogger(log, logLevels) };
+}

@@ -1,0 +1,23 @@
+import { fromRolesAnywhere } from "../from-roles-anywhere.js";
+import type { ProviderRequest } from "./run.js";
+
+/** Builds the library provider for the CLI's flags. Loaded only when credentials must be fetched. */
+export function createRolesAnywhereProvider(request: ProviderRequest): ReturnType<typeof fromRolesAnywhere> {
+  const { signing } = request;
+  return fromRolesAnywhere({
+    certificate: signing.certificate,
+    privateKey: signing.privateKey,
+    ...(signing.intermediates === undefined ? {} : { certificateChain: signing.intermediates }),
+    ...(request.passphrase === undefined ? {} : { passphrase: request.passphrase }),
+    trustAnchorArn: signing.trustAnchorArn,
+    profileArn: signing.profileArn,
+    roleArn: signing.roleArn,
+    ...(signing.region === undefined ? {} : { region: signing.region }),
+    ...(signing.sessionDurationSeconds === undefined ? {} : { durationSeconds: signing.sessionDurationSeconds }),
+    ...(signing.roleSessionName === undefined ? {} : { roleSessionName: signing.roleSessionName }),
+    ...(signing.endpoint === undefined ? {} : { endpoint: signing.endpoint }),
+    ...(signing.timeoutMs === undefined ? {} : { timeoutMs: signing.timeoutMs }),
+    refresh: request.refresh,
+    logger: request.logger,
+  });
+}

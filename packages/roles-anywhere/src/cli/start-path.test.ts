@@ -1,0 +1,68 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { CliDeps } from "./run.js";
+
+// The AWS CLI starts `credential_process` once per command: a cached answer, `--help` and `--version` must load
+// nothing but the CLI's own start path. The SDK packages (behind every error class of the library) cost more than
+// the rest of the run; loading one here fails the import.
+for (const heavy of ["@workload-identity/refresh", "@smithy/property-provider", "@aws-sdk/credential-providers"]) {
+  vi.doMock(heavy, () => {
+    throw new Error(`the start path loaded ${heavy}`);
+  });
+}
+
+const FLAGS = [
+  "--certificate", "tls.crt",
+  "--private-key", "tls.key",
+  "--trust-anchor-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/ta",
+  "--profile-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p",
+  "--role-arn", "arn:aws:iam::123456789012:role/apps/reader",
+];
+const NOW = Date.parse("2030-01-01T00:00:00Z");
+
+describe("the CLI's start path", () => {
+  let dir: string;
+  let deps: CliDeps;
+  const stdout: string[] = [];
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "ra-start-"));
+    deps = {
+      createProvider: () => {
+        throw new Error("no provider on the start path");
+      },
+      inspectCertificate: () => Promise.reject(new Error("no certificate on the start path")),
+      stdout: (text) => stdout.push(text),
+      stderr: (text) => stdout.push(`stderr: ${text}`),
+      env: { XDG_CACHE_HOME: join(dir, "cache") },
+      cwd: dir,
+      homedir: dir,
+      now: () => NOW,
+      waitForShutdown: () => new Promise(() => undefined),
+      version: "0.0.0-test",
+    };
+    // The entry a previous run left, written as that run does.
+    const { cacheKey, defaultCacheDir } = await import("./cache.js");
+    const { writeCachedCredentials } = await import("./cache-write.js");
+    const { parseCli } = await import("./args.js");
+    const command = parseCli(["credential-process", "--cache", ...FLAGS], dir);
+    if (command.command !== "credential-process") throw new Error("unexpected parse");
+    await writeCachedCredentials(
+      cacheKey(defaultCacheDir(deps.env, dir), command.signing),
+      { accessKeyId: "ASIACACHED", secretAccessKey: "cached-secret", sessionToken: "cached-token", expiration: new Date(NOW + 3_600_000) },
+      { obtainedAt: NOW - 60_000, reuseUntil: NOW + 2_700_000 },
+    );
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("answers credential-process --cache from a valid entry, --help and --version without loading an SDK package", async () => {
+    const { runCli } = await import("./run.js");
+    expect(await runCli(["credential-process", "--cache", ...FLAGS], deps)).toBe(0);
+    expect(JSON.parse(stdout.join(""))).toMatchObject({ Version: 1, AccessKeyId: "ASIACACHED", SessionToken: "cached-token" });
+    stdout.length = 0;
+    expect(await runCli(["--help"], deps)).toBe(0);
+    expect(await runCli(["--version"], deps)).toBe(0);
+    expect(stdout.join("")).toContain("Usage: roles-anywhere");
+  });
+});

@@ -1,0 +1,104 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestPki, type RolesAnywhereEmulator, startRolesAnywhereEmulator } from "@workload-identity/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acceleratedClockUnavailableReason, createAcceleratedClock } from "./accelerated-clock.js";
+import { findBotocorePython, PACKAGE_DIR, type ServeProcess, startServeProcess } from "./cli-support.js";
+
+// botocore reads `serve`'s IMDS route for two one-hour sessions, on a clock 120 times as fast as the real one
+// (libfaketime for serve and botocore, the same clock injected into the emulator): about a minute of real time.
+// botocore's IMDS fetcher extends the expiry of credentials that have less than 12 to 20 minutes left and then keeps
+// using them for up to 5 minutes, past their real expiry if they had less than that. What serve hands out over IMDS
+// must never fall into that window.
+
+const python = findBotocorePython();
+const unavailable =
+  acceleratedClockUnavailableReason() ??
+  (python === undefined ? "SKIPPED: no python3 with botocore (install python3-botocore or set BOTOCORE_PYTHON)" : undefined);
+const SPEED = 120;
+const HOUR_S = 3600;
+const TRUST_ANCHOR_ARN = "arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/ta-clock";
+const PROFILE_ARN = "arn:aws:rolesanywhere:eu-west-1:111122223333:profile/p-clock";
+const ROLE_ARN = "arn:aws:iam::111122223333:role/clocked";
+
+interface LoopResult {
+  method: string | null;
+  samples: { at: string; accessKey: string }[];
+  errors: string[];
+  extensions: string[];
+}
+
+describe.skipIf(unavailable !== undefined)(`serve's IMDS route read by botocore over two sessions${unavailable === undefined ? ` (botocore ${python?.version ?? ""})` : ` — ${unavailable}`}`, () => {
+  const clock = createAcceleratedClock({ startMs: Date.parse("2026-01-01T00:00:00Z"), speed: SPEED });
+  let dir: string;
+  let emulator: RolesAnywhereEmulator;
+  let serve: ServeProcess;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "ra-clock-"));
+    const pki = await createTestPki({ keyType: "p256", now: clock.now });
+    const leaf = await pki.issueLeaf();
+    await writeFile(join(dir, "tls.crt"), leaf.certificatePem + leaf.chainPem);
+    await writeFile(join(dir, "tls.key"), leaf.privateKeyPem, { mode: 0o600 });
+    emulator = await startRolesAnywhereEmulator({
+      trustAnchors: [{ arn: TRUST_ANCHOR_ARN, caCertificatePem: pki.rootCertificatePem }],
+      profiles: [{ arn: PROFILE_ARN, roleArns: [ROLE_ARN] }],
+      now: clock.now,
+    });
+    serve = await startServeProcess(
+      ["--certificate", join(dir, "tls.crt"), "--private-key", join(dir, "tls.key"), "--trust-anchor-arn", TRUST_ANCHOR_ARN,
+        "--profile-arn", PROFILE_ARN, "--role-arn", ROLE_ARN, "--endpoint", emulator.endpoint, "--port", "0",
+        "--session-duration", String(HOUR_S),
+        // Ten minutes on this clock, five real seconds: a CreateSession that loads its HTTP client first (undici,
+        // on a first call) must not run out of time the way a real one never would.
+        "--timeout-ms", String(10 * 60_000)],
+      clock.childEnv({ HOME: dir }),
+    );
+  });
+
+  afterAll(async () => {
+    await serve?.stop("SIGKILL");
+    await emulator?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("never makes botocore extend an expiry, so it never signs with an expired key", async () => {
+    const child = spawn((python as NonNullable<typeof python>).executable, [join(PACKAGE_DIR, "test", "fixtures", "botocore-imds-loop.py")], {
+      env: clock.childEnv({
+        HOME: dir,
+        AWS_CONFIG_FILE: join(dir, "no-config"),
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"),
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: `${serve.origin}/`,
+        // Seconds on the fast clock: one real second per attempt.
+        AWS_METADATA_SERVICE_TIMEOUT: String(SPEED),
+        AWS_METADATA_SERVICE_NUM_ATTEMPTS: "3",
+        LOOP_SECONDS: String(2 * HOUR_S + 600),
+        PAUSE_SECONDS: "20",
+      }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect({ code, stderr: stderr.slice(-2000) }).toMatchObject({ code: 0 });
+    const result = JSON.parse(stdout) as LoopResult;
+
+    expect(result.method).toBe("iam-role");
+    const expiries = new Map(emulator.credentialsIssued().map((issued) => [issued.accessKeyId, issued.expiration.getTime()]));
+    const signedExpired = result.samples
+      .filter((sample) => Date.parse(sample.at) >= (expiries.get(sample.accessKey) ?? 0))
+      .map((sample) => ({ ...sample, expiredAt: new Date(expiries.get(sample.accessKey) ?? 0).toISOString() }));
+    expect({ errors: result.errors, extensions: result.extensions, signedExpired }).toEqual({
+      errors: [],
+      extensions: [],
+      signedExpired: [],
+    });
+    // Two sessions' worth: at least two rotations seen, and samples across the whole span.
+    expect(new Set(result.samples.map((sample) => sample.accessKey)).size).toBeGreaterThanOrEqual(3);
+    expect(result.samples.length).toBeGreaterThan(300);
+  }, 240_000);
+});

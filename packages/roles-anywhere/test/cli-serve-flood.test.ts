@@ -1,0 +1,137 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { Agent, request as httpRequest } from "node:http";
+import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestPki, type RolesAnywhereEmulator, startRolesAnywhereEmulator } from "@workload-identity/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acceleratedClockUnavailableReason, createAcceleratedClock } from "./accelerated-clock.js";
+import { PACKAGE_DIR, type ServeProcess, startServeProcess } from "./cli-support.js";
+
+// `serve` as a process, worn at by other local processes: a few hundred slow sockets and a flood of token PUTs,
+// while a well-behaved client (the JS SDK's fromInstanceMetadata) keeps reading credentials. The sidecar, its
+// emulator and the client share a clock 10 times as fast as the real one (libfaketime), so `serve`'s seconds-long
+// deadlines pass in a few hundred milliseconds. (Faster, the real-time lag of a loaded machine, multiplied by the
+// speed, would blur what is measured.)
+
+const unavailable = acceleratedClockUnavailableReason();
+const SPEED = 10;
+const SLOW_SOCKETS = 200;
+const FLOOD_CONCURRENCY = 16;
+const TRUST_ANCHOR_ARN = "arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/ta-flood";
+const PROFILE_ARN = "arn:aws:rolesanywhere:eu-west-1:111122223333:profile/p-flood";
+const ROLE_ARN = "arn:aws:iam::111122223333:role/flooded";
+
+describe.skipIf(unavailable !== undefined)(`serve under load from other local processes${unavailable === undefined ? "" : ` — ${unavailable}`}`, () => {
+  const clock = createAcceleratedClock({ startMs: Date.parse("2026-01-01T00:00:00Z"), speed: SPEED });
+  let dir: string;
+  let emulator: RolesAnywhereEmulator;
+  let serve: ServeProcess;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "ra-flood-"));
+    const pki = await createTestPki({ keyType: "p256", now: clock.now });
+    const leaf = await pki.issueLeaf();
+    await writeFile(join(dir, "tls.crt"), leaf.certificatePem + leaf.chainPem);
+    await writeFile(join(dir, "tls.key"), leaf.privateKeyPem, { mode: 0o600 });
+    emulator = await startRolesAnywhereEmulator({
+      trustAnchors: [{ arn: TRUST_ANCHOR_ARN, caCertificatePem: pki.rootCertificatePem }],
+      profiles: [{ arn: PROFILE_ARN, roleArns: [ROLE_ARN] }],
+      now: clock.now,
+    });
+    serve = await startServeProcess(
+      ["--certificate", join(dir, "tls.crt"), "--private-key", join(dir, "tls.key"), "--trust-anchor-arn", TRUST_ANCHOR_ARN,
+        "--profile-arn", PROFILE_ARN, "--role-arn", ROLE_ARN, "--endpoint", emulator.endpoint, "--port", "0",
+        // A minute on this clock, six real seconds: time enough on a loaded machine.
+        "--timeout-ms", "60000"],
+      clock.childEnv({ HOME: dir }),
+    );
+  });
+
+  afterAll(async () => {
+    await serve?.stop("SIGKILL");
+    await emulator?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("answers a well-behaved client every time while 200 slow sockets and a token PUT flood run, closing the slow ones within seconds", async () => {
+    let running = true;
+    // Slow sockets: a request line and one header line every 50 ms (0.5 s on serve's clock), never the end of the
+    // headers. Each one closed is opened again, so there are always 200.
+    const lifetimesMs: number[] = [];
+    const open = new Set<Socket>();
+    const slowSocket = (): void => {
+      const openedAt = performance.now();
+      const socket = connect(serve.port, "127.0.0.1");
+      open.add(socket);
+      let timer: NodeJS.Timeout | undefined;
+      socket.on("connect", () => {
+        socket.write(`GET /latest/api/token HTTP/1.1\r\nHost: 127.0.0.1:${serve.port}\r\n`);
+        timer = setInterval(() => socket.write("X-Slow: 1\r\n"), 50);
+      });
+      socket.on("error", () => undefined);
+      socket.on("close", () => {
+        clearInterval(timer);
+        open.delete(socket);
+        if (!running) return;
+        lifetimesMs.push(performance.now() - openedAt);
+        slowSocket();
+      });
+    };
+    for (let i = 0; i < SLOW_SOCKETS; i += 1) slowSocket();
+
+    // The flood: token PUTs as fast as 16 keep-alive connections allow.
+    const agent = new Agent({ keepAlive: true, maxSockets: FLOOD_CONCURRENCY });
+    let tokensIssued = 0;
+    const putToken = () =>
+      new Promise<void>((resolve) => {
+        const req = httpRequest(
+          { host: "127.0.0.1", port: serve.port, method: "PUT", path: "/latest/api/token", agent,
+            headers: { "x-aws-ec2-metadata-token-ttl-seconds": "21600" } },
+          (res) => {
+            if (res.statusCode === 200) tokensIssued += 1;
+            res.resume();
+            res.on("end", resolve);
+          },
+        );
+        req.on("error", () => resolve());
+        req.end();
+      });
+    const flood = Array.from({ length: FLOOD_CONCURRENCY }, async () => {
+      while (running) await putToken();
+    });
+
+    // The well-behaved client, on the same clock as serve: 25 rounds of token, role, credentials, 1 s apart.
+    const client = spawn(process.execPath, [join(PACKAGE_DIR, "test", "fixtures", "imds-client-loop.mjs")], {
+      cwd: PACKAGE_DIR,
+      env: clock.childEnv({
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: `${serve.origin}/`,
+        ITERATIONS: "25",
+        PAUSE_MS: "1000",
+        TIMEOUT_MS: "10000", // one real second
+      }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    client.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    client.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => client.on("close", resolve));
+
+    running = false;
+    await Promise.all(flood);
+    agent.destroy();
+    for (const socket of open) socket.destroy();
+
+    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.any(String) as string });
+    expect(JSON.parse(stdout)).toEqual({ ok: 25, errors: [] });
+    expect(tokensIssued).toBeGreaterThan(1_000);
+    // Slow sockets are closed by serve's header deadline (3 s on its clock, which Node looks for every 0.75 s), not
+    // by Node's default 60 s: every one of them, each time.
+    expect(lifetimesMs.length).toBeGreaterThanOrEqual(SLOW_SOCKETS);
+    const seconds = lifetimesMs.map((ms) => clock.fakeMs(ms) / 1000).sort((a, b) => a - b);
+    expect(seconds[Math.floor(seconds.length / 2)]).toBeLessThan(10);
+    expect(seconds.at(-1)).toBeLessThan(30);
+  }, 120_000);
+});
