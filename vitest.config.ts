@@ -16,8 +16,13 @@ const project = (name: string, root: string) => ({
   test: { name, root, include: ["src/**/*.test.ts", "test/**/*.test.ts"] },
 });
 
+// Subpath entries, listed before the packages' own so the longer name wins.
+const subpaths = {
+  "@workload-identity/core/redaction": fileURLToPath(new URL("./packages/core/src/redaction.ts", import.meta.url)),
+};
+
 export default defineConfig({
-  resolve: { alias },
+  resolve: { alias: { ...subpaths, ...alias } },
   test: {
     projects: [
       ...workspacePackages.map((name) => project(name, `packages/${name}`)),

@@ -2,4 +2,5 @@ import { defineConfig } from "tsdown";
 // `.ts`, not `.js`: Node 22.18+ and 24 load this config natively, and their loader does not map `.js` to `.ts`.
 import { libraryBuild } from "../../tsdown.base.ts";
 
-export default defineConfig({ ...libraryBuild, entry: ["src/index.ts"] });
+// The main entry, and the redaction rule alone for start paths that must not load the SDK.
+export default defineConfig({ ...libraryBuild, entry: ["src/index.ts", "src/redaction.ts"] });

@@ -46,10 +46,15 @@ describe(describeError.name, () => {
       credentials: { secretAccessKey: "never" },
     });
     expect(describeError(error)).toEqual({
-      error: "AccessDeniedException: denied",
+      error: "AccessDeniedException (ACCESS_DENIED): denied",
       code: "ACCESS_DENIED",
       requestId: "req-1",
     });
+  });
+
+  it("describes by the one redaction rule: a token quoted in the message is not", () => {
+    const token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJl";
+    expect(describeError(new Error(`echoed ${token}`)).error).toBe("Error: echoed [REDACTED]");
   });
 });
 

@@ -1,5 +1,7 @@
 import { formatWithOptions } from "node:util";
 import type { Logger } from "@aws-sdk/types";
+// The redaction rule alone: the package's main entry would load the SDK on the CLI's start path.
+import { describeError as describeOneLine, redact, registerSecret } from "@workload-identity/core/redaction";
 
 /** Fields of a log line. Never put a credential, token, key or passphrase here. */
 export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
@@ -14,11 +16,11 @@ export interface JsonLogger {
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
   /**
-   * Registers a value that must never be printed (a passphrase, a secret key, a session token): any occurrence in a
-   * later line is replaced by `[REDACTED]`. Only the most recent values are kept.
+   * Registers a value that must never be printed (a passphrase, a secret key, a session token) with the one
+   * redaction rule (`@workload-identity/core`): any occurrence in a later line is replaced by `[REDACTED]`.
    */
   addSecret(value: string | undefined): void;
-  /** Replaces every registered secret in `text` by `[REDACTED]`. */
+  /** The one redaction rule: registered secrets and anything shaped like one, replaced by `[REDACTED]`. */
   redact(text: string): string;
 }
 
@@ -32,21 +34,9 @@ export interface JsonLoggerOptions {
   debug?: boolean;
 }
 
-const MAX_SECRETS = 16;
-const MIN_SECRET_LENGTH = 4;
-
 /** Creates a JSON-lines logger: `{"time","level","msg",...fields}`. */
 export function createJsonLogger(options: JsonLoggerOptions): JsonLogger {
   const now = options.now ?? (() => new Date());
-  // Each secret as written raw and as it appears inside a JSON string.
-  const secrets: string[][] = [];
-  const redact = (text: string): string => {
-    let result = text;
-    for (const forms of secrets) {
-      for (const form of forms) if (result.includes(form)) result = result.split(form).join("[REDACTED]");
-    }
-    return result;
-  };
   const emit = (level: LogLevel, msg: string, fields: LogFields = {}): void => {
     if (level === "debug" && options.debug !== true) return;
     options.write(`${redact(JSON.stringify({ time: now().toISOString(), level, msg, ...fields }))}\n`);
@@ -57,25 +47,22 @@ export function createJsonLogger(options: JsonLoggerOptions): JsonLogger {
     warn: (msg, fields) => emit("warn", msg, fields),
     error: (msg, fields) => emit("error", msg, fields),
     redact,
-    addSecret(value) {
-      if (value === undefined || value.length < MIN_SECRET_LENGTH) return;
-      if (secrets.some((forms) => forms[0] === value)) return;
-      const escaped = JSON.stringify(value).slice(1, -1);
-      secrets.push(escaped === value ? [value] : [value, escaped]);
-      if (secrets.length > MAX_SECRETS) secrets.shift();
-    },
+    addSecret: (value) => registerSecret(value),
   };
 }
 
-/** The loggable parts of an error: its name, `code`, message and AWS request id, never its other fields. */
+/**
+ * The loggable parts of an error: its one-line description (the one rule, redacted), `code` and AWS request id,
+ * never its other fields.
+ */
 export function describeError(error: unknown): { error: string; code: string | undefined; requestId: string | undefined } {
-  if (!(error instanceof Error)) return { error: String(error), code: undefined, requestId: undefined };
+  if (!(error instanceof Error)) return { error: describeOneLine(error), code: undefined, requestId: undefined };
   const { code } = error as { code?: unknown };
   const requestId =
     (error as { requestId?: unknown }).requestId ??
     (error as { $metadata?: { requestId?: unknown } }).$metadata?.requestId;
   return {
-    error: `${error.name}: ${error.message}`,
+    error: describeOneLine(error),
     code: typeof code === "string" ? code : undefined,
     requestId: typeof requestId === "string" ? requestId : undefined,
   };
