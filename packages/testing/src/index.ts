@@ -2,14 +2,8 @@ export { findSecretLeaks, renderings } from "./secret-leaks.js";
 export { childProcessEnv } from "./child-env.js";
 export { type MintServiceAccountTokenOptions, type OidcIssuer, startOidcIssuer } from "./oidc-issuer.js";
 export { createProjectedTokenDir, type ProjectedTokenDir } from "./projected-token.js";
-export {
-  type StsCall,
-  type StsEmulator,
-  type StsEmulatorOptions,
-  type StsEmulatorRole,
-  type StsFault,
-  startStsEmulator,
-} from "./sts-emulator.js";
+export { startStsEmulator } from "./sts/emulator.js";
+export type { StsCall, StsEmulator, StsEmulatorOptions, StsEmulatorRole, StsFault } from "./sts/types.js";
 export {
   type Radosgw,
   type RadosgwDaemon,
@@ -39,15 +33,15 @@ export {
   type TestPki,
   type TestPkiOptions,
 } from "./pki.js";
-export {
-  type EmulatedProfile,
-  type EmulatedTrustAnchor,
-  type RolesAnywhereCall,
-  type RolesAnywhereEmulator,
-  type RolesAnywhereEmulatorOptions,
-  type RolesAnywhereFault,
-  startRolesAnywhereEmulator,
-} from "./roles-anywhere-emulator.js";
+export { startRolesAnywhereEmulator } from "./roles-anywhere/emulator.js";
+export type {
+  EmulatedProfile,
+  EmulatedTrustAnchor,
+  RolesAnywhereCall,
+  RolesAnywhereEmulator,
+  RolesAnywhereEmulatorOptions,
+  RolesAnywhereFault,
+} from "./roles-anywhere/types.js";
 export {
   type Contender,
   type FleetParams,

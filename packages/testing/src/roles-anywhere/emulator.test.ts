@@ -1,8 +1,9 @@
 import { createHash, createPrivateKey, sign, X509Certificate } from "node:crypto";
 import { signCreateSessionRequest } from "@workload-identity/roles-anywhere";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestPki, type TestLeaf, type TestPki } from "./pki.js";
-import { type RolesAnywhereEmulator, startRolesAnywhereEmulator } from "./roles-anywhere-emulator.js";
+import { createTestPki, type TestLeaf, type TestPki } from "../pki.js";
+import { startRolesAnywhereEmulator } from "./emulator.js";
+import type { RolesAnywhereEmulator } from "./types.js";
 
 const ANCHOR = "arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/anchor-1";
 const PROFILE = "arn:aws:rolesanywhere:eu-west-1:111122223333:profile/profile-1";
