@@ -1,6 +1,7 @@
 export { findSecretLeaks, renderings } from "./secret-leaks.js";
 export { childProcessEnv } from "./child-env.js";
-export { type MintServiceAccountTokenOptions, type OidcIssuer, startOidcIssuer } from "./oidc-issuer.js";
+export { type OidcIssuer, type OidcIssuerOptions, startOidcIssuer } from "./oidc/issuer.js";
+export type { MintServiceAccountTokenOptions } from "./oidc/service-account-token.js";
 export { createProjectedTokenDir, type ProjectedTokenDir } from "./projected-token.js";
 export { startStsEmulator } from "./sts/emulator.js";
 export type { StsCall, StsEmulator, StsEmulatorOptions, StsEmulatorRole, StsFault } from "./sts/types.js";
@@ -24,7 +25,7 @@ export {
   sendRadosgwRequest,
   xmlText,
 } from "./radosgw-requests.js";
-export { type SignedSqsCall, type SqsServer, type SqsServerOptions, startSqsServer } from "./sqs-server.js";
+export { type SignedSqsCall, type SqsServer, type SqsServerOptions, startSqsServer } from "./sqs/server.js";
 export {
   createTestPki,
   type IssueLeafOptions,
