@@ -2,7 +2,7 @@ export { findSecretLeaks, renderings } from "./secret-leaks.js";
 export { childProcessEnv } from "./child-env.js";
 export { type OidcIssuer, type OidcIssuerOptions, startOidcIssuer } from "./oidc/issuer.js";
 export type { MintServiceAccountTokenOptions } from "./oidc/service-account-token.js";
-export { createProjectedTokenDir, type ProjectedTokenDir } from "./projected-token.js";
+export { createProjectedTokenDir, type ProjectedTokenDir, type ProjectedTokenDirOptions } from "./projected-token.js";
 export { startStsEmulator } from "./sts/emulator.js";
 export type { StsCall, StsEmulator, StsEmulatorOptions, StsEmulatorRole, StsFault } from "./sts/types.js";
 export {
@@ -53,3 +53,26 @@ export {
 export { type Outage, SimulatedSts, type SimulatedStsOptions, type StsCounts } from "./fleet/sts.js";
 export { VirtualClock } from "./fleet/virtual-clock.js";
 export { seededRandom } from "./fleet/random.js";
+export {
+  type EmulatorAnswer,
+  type EmulatorHandler,
+  type EmulatorRequest,
+  type EmulatorServerOptions,
+  startEmulatorServer,
+} from "./harness/emulator-server.js";
+export type { EmulatorControls } from "./harness/emulator-controls.js";
+export type { LoopbackServer } from "./harness/loopback-server.js";
+export {
+  startWebIdentityWorld,
+  type WebIdentityEnv,
+  type WebIdentityWorld,
+  type WebIdentityWorldOptions,
+} from "./worlds/web-identity-world.js";
+export {
+  type RolesAnywhereEnv,
+  type RolesAnywhereWorld,
+  type RolesAnywhereWorldOptions,
+  startRolesAnywhereWorld,
+  type TestLeafFiles,
+} from "./worlds/roles-anywhere-world.js";
+export { type World, type WorldWithSqs, withSqsServer } from "./worlds/with-sqs-server.js";
