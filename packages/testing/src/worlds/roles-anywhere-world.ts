@@ -126,23 +126,7 @@ export async function startRolesAnywhereWorld(options: RolesAnywhereWorldOptions
     return { emulator, dir: await mkdtemp(join(tmpdir(), "roles-anywhere-world-")) };
   });
   const close = () => closeAll([emulator.close, () => rm(dir, { recursive: true, force: true })]);
-  const write = async (name: string, content: string | Uint8Array) => {
-    const path = join(dir, name);
-    await writeFile(path, content, { mode: 0o600 });
-    return path;
-  };
-  let issued = 0;
-  const leafFiles = async (leafOptions: IssueLeafOptions = {}): Promise<TestLeafFiles> => {
-    const leaf = await pki.issueLeaf(leafOptions);
-    issued += 1;
-    const suffix = issued === 1 ? "" : `-${issued}`;
-    return {
-      leaf,
-      certificate: await write(`tls${suffix}.crt`, leaf.certificatePem),
-      privateKey: await write(`tls${suffix}.key`, leaf.privateKeyPem),
-      certificateChain: await write(`ca${suffix}.crt`, leaf.chainPem),
-    };
-  };
+  const { write, leafFiles } = leafWriter(pki, dir);
   const files = await leafFiles(options.leaf).catch(async (error: unknown) => {
     await close().catch(() => undefined);
     throw error;
@@ -171,4 +155,26 @@ export async function startRolesAnywhereWorld(options: RolesAnywhereWorldOptions
     write,
     close,
   };
+}
+
+/** Writes private files in `dir`, and leaves of `pki` as `tls.crt`/`tls.key`/`ca.crt`, then `tls-2.crt`, … */
+function leafWriter(pki: TestPki, dir: string): Pick<RolesAnywhereWorld, "write" | "leafFiles"> {
+  const write = async (name: string, content: string | Uint8Array): Promise<string> => {
+    const path = join(dir, name);
+    await writeFile(path, content, { mode: 0o600 });
+    return path;
+  };
+  let issued = 0;
+  const leafFiles = async (options: IssueLeafOptions = {}): Promise<TestLeafFiles> => {
+    const leaf = await pki.issueLeaf(options);
+    issued += 1;
+    const suffix = issued === 1 ? "" : `-${issued}`;
+    return {
+      leaf,
+      certificate: await write(`tls${suffix}.crt`, leaf.certificatePem),
+      privateKey: await write(`tls${suffix}.key`, leaf.privateKeyPem),
+      certificateChain: await write(`ca${suffix}.crt`, leaf.chainPem),
+    };
+  };
+  return { write, leafFiles };
 }
