@@ -3,6 +3,7 @@ import type { EmulatorAnswer } from "../harness/emulator-server.js";
 import { isoSeconds, type SessionCredentials } from "../harness/session-credentials.js";
 import type { RawAnswer, StsError } from "./sts-error.js";
 
+/** The STS API namespace of every answer. */
 export const XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/";
 
 /** `<ActionResponse><ActionResult>…</ActionResult><ResponseMetadata>…` with a length. */
