@@ -33,7 +33,8 @@ interface Scenario {
   readonly sdk: FleetResult;
 }
 
-export async function run(): Promise<void> {
+/** The runs' parameters, from the environment. */
+function setup(): { base: FleetParams & { durationMs: number }; kinds: Outage["kind"][]; starts: number[]; outageMs: number } {
   const lifetimeMs = number("FLEET_LIFETIME_MIN", 60) * MINUTE_MS;
   const outageMs = number("FLEET_OUTAGE_MIN", 10) * MINUTE_MS;
   const warmUpMs = 2 * lifetimeMs;
@@ -51,10 +52,15 @@ export async function run(): Promise<void> {
     // Long enough for every credential fetched before the last outage to expire after it.
     durationMs: Math.max(...starts) + outageMs + lifetimeMs + 5 * MINUTE_MS,
   } satisfies FleetParams;
+  return { base, kinds, starts, outageMs };
+}
+
+export async function run(): Promise<void> {
+  const { base, kinds, starts, outageMs } = setup();
   const started = performance.now();
   console.log(
     `${base.pods} pods rolled out within ${base.rolloutMs / 1_000} s, each calling its provider every ` +
-      `${base.callIntervalMs / 1_000} s; ${lifetimeMs / MINUTE_MS}-minute credentials; STS latency 20-200 ms; ` +
+      `${base.callIntervalMs / 1_000} s; ${base.lifetimeMs / MINUTE_MS}-minute credentials; STS latency 20-200 ms; ` +
       `${base.durationMs / MINUTE_MS} simulated minutes per run; outages of ${outageMs / MINUTE_MS} minutes (${kinds.join(", ")}) ` +
       `starting at minute ${starts.map((s) => s / MINUTE_MS).join(", ")}.`,
   );
@@ -72,30 +78,8 @@ export async function run(): Promise<void> {
     for (const startMs of starts) scenarios.push(await both({ kind, startMs, durationMs: outageMs }));
   }
 
-  console.log("\n| outage | cache | STS calls | peak STS calls/s | STS calls in outage | per asking pod, per outage minute: mean / max | caller errors | expired served | calls stuck | longest wait |");
-  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const scenario of [steady, ...scenarios]) {
-    const label = scenario.outage === undefined ? "none" : `${scenario.outage.kind} at min ${scenario.outage.startMs / MINUTE_MS}`;
-    for (const [name, result] of [["withRefresh", scenario.ours], ["SDK memoize", scenario.sdk]] as const) {
-      console.log(`| ${label} | ${name} | ${row(result, scenario.outage)} |`);
-    }
-  }
-
-  const outageScenarios = scenarios.filter((s) => s.outage !== undefined);
-  const ourRates = outageScenarios.map((s) => askRate(s.ours, outageMs));
-  const ourPeak = peakPerSecond(steady.ours.sts, STEADY_FROM_MS);
-  const sdkPeak = peakPerSecond(steady.sdk.sts, STEADY_FROM_MS);
-  const sum = (pick: (r: FleetResult) => number) => outageScenarios.reduce((n, s) => n + pick(s.ours), 0);
-  checks.push(
-    [`withRefresh: zero caller-visible errors in every outage scenario (${sum((r) => r.errors)})`, sum((r) => r.errors) === 0],
-    [`withRefresh: no expired credentials served (${sum((r) => r.expiredServed)})`, sum((r) => r.expiredServed) === 0],
-    [`withRefresh: no call left waiting (${sum((r) => r.stuck)}), none waits 30 s or more`, sum((r) => r.stuck) === 0 && outageScenarios.every((s) => s.ours.maxWaitMs < 30_000)],
-    [
-      `withRefresh: each asking pod calls STS about once a minute during the outage (mean ${fmt(Math.max(...ourRates.map((r) => r.mean)))}/min at worst, target ≤ 1.2; busiest pod ${fmt(Math.max(...ourRates.map((r) => r.max)))}/min)`,
-      ourRates.every((r) => r.mean <= 1.2),
-    ],
-    [`withRefresh: steady-state peak ${ourPeak}/s ≤ a third of the SDK's ${sdkPeak}/s`, ourPeak * 3 <= sdkPeak],
-  );
+  printTable([steady, ...scenarios]);
+  checks.push(...outcomeChecks(steady, scenarios, outageMs));
   console.log();
   for (const [name, ok] of checks) console.log(`${ok ? "PASS" : "FAIL"} ${name}`);
 
@@ -105,6 +89,36 @@ export async function run(): Promise<void> {
   writeFileSync(svgPath, chart([steady, worst, ...(hung === undefined ? [] : [hung])], base.pods));
   console.log(`\nWrote ${svgPath}; ${((performance.now() - started) / 1_000).toFixed(1)} s.`);
   if (checks.some(([, ok]) => !ok)) process.exitCode = 1;
+}
+
+function printTable(scenarios: readonly Scenario[]): void {
+  console.log("\n| outage | cache | STS calls | peak STS calls/s | STS calls in outage | per asking pod, per outage minute: mean / max | caller errors | expired served | calls stuck | longest wait |");
+  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const scenario of scenarios) {
+    const label = scenario.outage === undefined ? "none" : `${scenario.outage.kind} at min ${scenario.outage.startMs / MINUTE_MS}`;
+    for (const [name, result] of [["withRefresh", scenario.ours], ["SDK memoize", scenario.sdk]] as const) {
+      console.log(`| ${label} | ${name} | ${row(result, scenario.outage)} |`);
+    }
+  }
+}
+
+/** What withRefresh must show across the outages and in the steady state. */
+function outcomeChecks(steady: Scenario, scenarios: readonly Scenario[], outageMs: number): [string, boolean][] {
+  const outageScenarios = scenarios.filter((s) => s.outage !== undefined);
+  const ourRates = outageScenarios.map((s) => askRate(s.ours, outageMs));
+  const ourPeak = peakPerSecond(steady.ours.sts, STEADY_FROM_MS);
+  const sdkPeak = peakPerSecond(steady.sdk.sts, STEADY_FROM_MS);
+  const sum = (pick: (r: FleetResult) => number) => outageScenarios.reduce((n, s) => n + pick(s.ours), 0);
+  return [
+    [`withRefresh: zero caller-visible errors in every outage scenario (${sum((r) => r.errors)})`, sum((r) => r.errors) === 0],
+    [`withRefresh: no expired credentials served (${sum((r) => r.expiredServed)})`, sum((r) => r.expiredServed) === 0],
+    [`withRefresh: no call left waiting (${sum((r) => r.stuck)}), none waits 30 s or more`, sum((r) => r.stuck) === 0 && outageScenarios.every((s) => s.ours.maxWaitMs < 30_000)],
+    [
+      `withRefresh: each asking pod calls STS about once a minute during the outage (mean ${fmt(Math.max(...ourRates.map((r) => r.mean)))}/min at worst, target ≤ 1.2; busiest pod ${fmt(Math.max(...ourRates.map((r) => r.max)))}/min)`,
+      ourRates.every((r) => r.mean <= 1.2),
+    ],
+    [`withRefresh: steady-state peak ${ourPeak}/s ≤ a third of the SDK's ${sdkPeak}/s`, ourPeak * 3 <= sdkPeak],
+  ];
 }
 
 function row(result: FleetResult, outage: Outage | undefined): string {

@@ -8,13 +8,7 @@ import { existsSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import {
-  createProjectedTokenDir,
-  type SqsServer,
-  startOidcIssuer,
-  startSqsServer,
-  startStsEmulator,
-} from "@workload-identity/testing";
+import { type SqsServer, type StsEmulator, startWebIdentityWorld, withSqsServer } from "@workload-identity/testing";
 import { startConsumerApp } from "../examples/sqs-consumer/src/app.js";
 import { loadConfig } from "../examples/sqs-consumer/src/config.js";
 import { createLogger } from "../examples/sqs-consumer/src/logger.js";
@@ -144,78 +138,23 @@ function freePort(): Promise<number> {
 }
 
 export async function run(): Promise<void> {
-  const issuer = await startOidcIssuer();
-  const sts = await startStsEmulator({
-    roles: [{ arn: ROLE_ARN, issuer: issuer.issuer, allowedSubjects: ["system:serviceaccount:bench:consumer"] }],
-    credentialLifetimeSeconds: CREDENTIAL_LIFETIME_SECONDS,
-  });
-  const tokens = await createProjectedTokenDir();
-  await tokens.write(await issuer.mintServiceAccountToken({ namespace: "bench", serviceAccount: "consumer", lifetimeSeconds: 3600 }));
-  const sqs = await startSqsServer();
-  const podEnv = {
-    AWS_WEB_IDENTITY_TOKEN_FILE: tokens.tokenFile,
-    AWS_ROLE_ARN: ROLE_ARN,
-    AWS_REGION: "eu-west-1",
-    AWS_ENDPOINT_URL_STS: sts.endpoint,
-    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
-  };
+  const world = await withSqsServer(
+    await startWebIdentityWorld({
+      roleArn: ROLE_ARN,
+      namespace: "bench",
+      serviceAccount: "consumer",
+      credentialLifetimeSeconds: CREDENTIAL_LIFETIME_SECONDS,
+    }),
+  );
+  // The pod's variables: token file, role, region, and the STS and SQS endpoints of the emulators.
+  const podEnv = world.env;
   const appEnv = { ...podEnv, STATUS_PROBE_ADDR: "127.0.0.1:0", CONCURRENCY: "4", BATCH_SIZE: "10", WAIT_TIME_SECONDS: "1" };
   const saved = Object.fromEntries(Object.keys(podEnv).map((name) => [name, process.env[name]]));
   Object.assign(process.env, podEnv);
-  const staticCredentials: CredentialsFactory = () => ({ accessKeyId: "AKIDBENCHSTATIC", secretAccessKey: "bench-static-secret" });
   try {
-    const ours: Round[] = [];
-    const baseline: Round[] = [];
-    // One warm-up round each (JIT, sockets), not counted.
-    await drain(sqs, await sqs.createQueue("bench-warmup-ours"), appEnv, undefined);
-    await drain(sqs, await sqs.createQueue("bench-warmup-static"), appEnv, staticCredentials);
-    const callsBefore = sts.callCount;
-    // ABBA order, so neither side always runs first on a machine whose load drifts.
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const runOurs = async () => ours.push(await drain(sqs, await sqs.createQueue(`bench-ours-${round}`), appEnv, undefined));
-      const runBase = async () =>
-        baseline.push(await drain(sqs, await sqs.createQueue(`bench-static-${round}`), appEnv, staticCredentials));
-      if (round % 2 === 0) {
-        await runOurs();
-        await runBase();
-      } else {
-        await runBase();
-        await runOurs();
-      }
-    }
-    const oursRate = median(ours.map((r) => r.messagesPerSecond));
-    const baseRate = median(baseline.map((r) => r.messagesPerSecond));
-    console.log(
-      `${MESSAGES} messages per round, ${ROUNDS} rounds each (ABBA order), CONCURRENCY 4, BATCH_SIZE 10, handler a no-op; ` +
-        `web identity credentials live ${CREDENTIAL_LIFETIME_SECONDS} s`,
-    );
-    console.table([
-      {
-        credentials: "fromEnvironmentAware() (IRSA via emulators)",
-        "msg/s (median)": Math.round(oursRate),
-        "msg/s per round": ours.map((r) => Math.round(r.messagesPerSecond)).join(" "),
-        "CPU µs/msg (median)": median(ours.map((r) => r.cpuMicrosPerMessage)).toFixed(1),
-        "credential fetches per round (1st + refreshes)": ours.map((r) => r.credentialRefreshes).join(" "),
-      },
-      {
-        credentials: "static { accessKeyId, secretAccessKey }",
-        "msg/s (median)": Math.round(baseRate),
-        "msg/s per round": baseline.map((r) => Math.round(r.messagesPerSecond)).join(" "),
-        "CPU µs/msg (median)": median(baseline.map((r) => r.cpuMicrosPerMessage)).toFixed(1),
-        "credential fetches per round (1st + refreshes)": "-",
-      },
-    ]);
-    const pairRatios = ours.map((r, i) => r.messagesPerSecond / (baseline[i]?.messagesPerSecond ?? Number.NaN));
-    console.log(
-      `ratio fromEnvironmentAware / static: ${(oursRate / baseRate).toFixed(3)} of medians, ` +
-        `${median(pairRatios).toFixed(3)} median of round pairs (target >= 0.98)`,
-    );
-    const cpuRatio =
-      median(baseline.map((r) => r.cpuMicrosPerMessage)) / median(ours.map((r) => r.cpuMicrosPerMessage));
-    console.log(`CPU-time efficiency fromEnvironmentAware / static (static µs/msg ÷ ours): ${cpuRatio.toFixed(3)}`);
-    console.log(`STS AssumeRoleWithWebIdentity calls during the measured rounds: ${sts.callCount - callsBefore}`);
-
-    const memory = await rssOfProcess(sqs, await sqs.createQueue("bench-rss"), appEnv);
+    const { ours, baseline, stsCalls } = await measureRounds(world.sqs, world.sts, appEnv);
+    report(ours, baseline, stsCalls);
+    const memory = await rssOfProcess(world.sqs, await world.sqs.createQueue("bench-rss"), appEnv);
     console.log(
       `consumer process RSS (${memory.runtime}, IRSA credentials): idle ${memory.idleMiB.toFixed(1)} MiB, ` +
         `peak while draining ${MESSAGES} messages ${memory.loadMiB.toFixed(1)} MiB`,
@@ -225,6 +164,68 @@ export async function run(): Promise<void> {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
-    await Promise.allSettled([sqs.close(), sts.close(), issuer.close(), tokens.remove()]);
+    await world.close();
   }
+}
+
+/** One warm-up round each, then ROUNDS rounds of each in ABBA order; the STS calls made during the measured ones. */
+async function measureRounds(
+  sqs: SqsServer,
+  sts: StsEmulator,
+  appEnv: Record<string, string>,
+): Promise<{ ours: Round[]; baseline: Round[]; stsCalls: number }> {
+  const staticCredentials: CredentialsFactory = () => ({ accessKeyId: "AKIDBENCHSTATIC", secretAccessKey: "bench-static-secret" });
+  const ours: Round[] = [];
+  const baseline: Round[] = [];
+  // One warm-up round each (JIT, sockets), not counted.
+  await drain(sqs, await sqs.createQueue("bench-warmup-ours"), appEnv, undefined);
+  await drain(sqs, await sqs.createQueue("bench-warmup-static"), appEnv, staticCredentials);
+  const callsBefore = sts.callCount;
+  // ABBA order, so neither side always runs first on a machine whose load drifts.
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const runOurs = async () => ours.push(await drain(sqs, await sqs.createQueue(`bench-ours-${round}`), appEnv, undefined));
+    const runBase = async () =>
+      baseline.push(await drain(sqs, await sqs.createQueue(`bench-static-${round}`), appEnv, staticCredentials));
+    if (round % 2 === 0) {
+      await runOurs();
+      await runBase();
+    } else {
+      await runBase();
+      await runOurs();
+    }
+  }
+  return { ours, baseline, stsCalls: sts.callCount - callsBefore };
+}
+
+function report(ours: readonly Round[], baseline: readonly Round[], stsCalls: number): void {
+  const oursRate = median(ours.map((r) => r.messagesPerSecond));
+  const baseRate = median(baseline.map((r) => r.messagesPerSecond));
+  console.log(
+    `${MESSAGES} messages per round, ${ROUNDS} rounds each (ABBA order), CONCURRENCY 4, BATCH_SIZE 10, handler a no-op; ` +
+      `web identity credentials live ${CREDENTIAL_LIFETIME_SECONDS} s`,
+  );
+  console.table([
+    {
+      credentials: "fromEnvironmentAware() (IRSA via emulators)",
+      "msg/s (median)": Math.round(oursRate),
+      "msg/s per round": ours.map((r) => Math.round(r.messagesPerSecond)).join(" "),
+      "CPU µs/msg (median)": median(ours.map((r) => r.cpuMicrosPerMessage)).toFixed(1),
+      "credential fetches per round (1st + refreshes)": ours.map((r) => r.credentialRefreshes).join(" "),
+    },
+    {
+      credentials: "static { accessKeyId, secretAccessKey }",
+      "msg/s (median)": Math.round(baseRate),
+      "msg/s per round": baseline.map((r) => Math.round(r.messagesPerSecond)).join(" "),
+      "CPU µs/msg (median)": median(baseline.map((r) => r.cpuMicrosPerMessage)).toFixed(1),
+      "credential fetches per round (1st + refreshes)": "-",
+    },
+  ]);
+  const pairRatios = ours.map((r, i) => r.messagesPerSecond / (baseline[i]?.messagesPerSecond ?? Number.NaN));
+  console.log(
+    `ratio fromEnvironmentAware / static: ${(oursRate / baseRate).toFixed(3)} of medians, ` +
+      `${median(pairRatios).toFixed(3)} median of round pairs (target >= 0.98)`,
+  );
+  const cpuRatio = median(baseline.map((r) => r.cpuMicrosPerMessage)) / median(ours.map((r) => r.cpuMicrosPerMessage));
+  console.log(`CPU-time efficiency fromEnvironmentAware / static (static µs/msg ÷ ours): ${cpuRatio.toFixed(3)}`);
+  console.log(`STS AssumeRoleWithWebIdentity calls during the measured rounds: ${stsCalls}`);
 }

@@ -7,16 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import {
-  childProcessEnv,
-  createProjectedTokenDir,
-  findSecretLeaks,
-  type OidcIssuer,
-  type ProjectedTokenDir,
-  type StsEmulator,
-  startOidcIssuer,
-  startStsEmulator,
-} from "@workload-identity/testing";
+import { childProcessEnv, findSecretLeaks, startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearSharedCredentialCache, explain, fromEnvironmentAware } from "../src/index.js";
 import { main } from "../src/run-cli.js";
@@ -26,34 +17,23 @@ const ROLE_ARN = "arn:aws:iam::111122223333:role/orders";
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 
 let dir: string;
-let issuer: OidcIssuer;
-let sts: StsEmulator;
-let projected: ProjectedTokenDir;
+let world: WebIdentityWorld;
 let token: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "credentials-hostile-"));
-  issuer = await startOidcIssuer();
-  sts = await startStsEmulator({
-    roles: [{ arn: ROLE_ARN, issuer: issuer.issuer, allowedSubjects: ["system:serviceaccount:shop:orders"] }],
-  });
-  projected = await createProjectedTokenDir({ dir: join(dir, "token") });
+  world = await startWebIdentityWorld({ roleArn: ROLE_ARN, namespace: "shop", serviceAccount: "orders", region: "us-east-1" });
 });
 afterAll(async () => {
-  await sts.close();
-  await issuer.close();
+  await world.close();
   await rm(dir, { recursive: true, force: true });
 });
 beforeEach(async () => {
   clearSharedCredentialCache();
-  sts.clearFaults();
+  world.sts.clearFaults();
   isolateEnvironment(dir);
-  vi.stubEnv("AWS_WEB_IDENTITY_TOKEN_FILE", projected.tokenFile);
-  vi.stubEnv("AWS_ROLE_ARN", ROLE_ARN);
-  vi.stubEnv("AWS_REGION", "us-east-1");
-  vi.stubEnv("AWS_ENDPOINT_URL_STS", sts.endpoint);
-  token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" });
-  await projected.write(token);
+  for (const [name, value] of Object.entries(world.env)) vi.stubEnv(name, value);
+  token = await world.writeToken();
 });
 afterEach(() => vi.unstubAllEnvs());
 
@@ -61,7 +41,7 @@ const tokenParts = () => [token, ...token.split(".")];
 
 describe("an STS that never answers", () => {
   it("fails the IRSA provider at the refresh deadline, not never", async () => {
-    sts.injectFault({ kind: "hang" }, 10);
+    world.sts.injectFault({ kind: "hang" }, 10);
     const provider = fromEnvironmentAware({ refresh: { refreshTimeoutMs: 400 } });
     await expect(provider()).rejects.toMatchObject({ code: "REFRESH_TIMEOUT" });
   });
@@ -69,7 +49,7 @@ describe("an STS that never answers", () => {
 
 describe("an STS that quotes the request (and so the token) back", () => {
   it("leaves the token out of the provider's error, explain's JSON and whoami's output", async () => {
-    sts.injectFault({ kind: "echo-request" }, 20);
+    world.sts.injectFault({ kind: "echo-request" }, 20);
     const error = await fromEnvironmentAware()().catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "STS_VALIDATION_ERROR" });
     clearSharedCredentialCache();
@@ -85,18 +65,12 @@ describe("an STS that quotes the request (and so the token) back", () => {
   });
 
   it("leaves it out of Node's own report of an unhandled rejection", async () => {
-    sts.injectFault({ kind: "echo-request" }, 20);
+    world.sts.injectFault({ kind: "echo-request" }, 20);
     // An app that forgets to catch: Node prints the error, its cause and its properties with util.inspect.
     const program = 'import { fromEnvironmentAware } from "@workload-identity/credentials"; await fromEnvironmentAware()();';
     const run = promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", program], {
       cwd: PACKAGE_DIR,
-      env: childProcessEnv({
-        HOME: dir,
-        AWS_WEB_IDENTITY_TOKEN_FILE: projected.tokenFile,
-        AWS_ROLE_ARN: ROLE_ARN,
-        AWS_REGION: "us-east-1",
-        AWS_ENDPOINT_URL_STS: sts.endpoint,
-      }),
+      env: childProcessEnv({ HOME: dir, ...world.env }),
     });
     const failure = (await run.catch((caught: unknown) => caught)) as { code?: number; stdout: string; stderr: string };
     expect(failure.code).toBe(1);
@@ -108,12 +82,12 @@ describe("an STS that quotes the request (and so the token) back", () => {
 describe("the role ARN from the environment", () => {
   it("is refused, naming AWS_ROLE_ARN, before anything is sent", async () => {
     vi.stubEnv("AWS_ROLE_ARN", "not-an-arn\nX-Injected: 1");
-    const before = sts.callCount;
+    const before = world.sts.callCount;
     await expect(fromEnvironmentAware()()).rejects.toMatchObject({
       code: "INVALID_ENVIRONMENT_VALUE",
       variable: "AWS_ROLE_ARN",
       message: expect.stringContaining('AWS_ROLE_ARN is "not-an-arn\\nX-Injected: 1", not an IAM role ARN'),
     });
-    expect(sts.callCount).toBe(before);
+    expect(world.sts.callCount).toBe(before);
   });
 });

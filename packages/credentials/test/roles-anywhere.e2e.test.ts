@@ -1,11 +1,9 @@
-// End to end: a test PKI, the Roles Anywhere emulator (verifies the X.509 SigV4 signature and the chain), and a real
-// SDK client whose signed call records which access key id signed it.
+// End to end in a Roles Anywhere world (a test PKI, the emulator that verifies the X.509 SigV4 signature and the
+// chain, the leaf's files), and a real SDK client whose signed call records which access key id signed it.
 import { createPrivateKey } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { createTestPki, type RolesAnywhereEmulator, startRolesAnywhereEmulator, type TestLeaf, type TestPki } from "@workload-identity/testing";
+import { type RolesAnywhereWorld, startRolesAnywhereWorld } from "@workload-identity/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearSharedCredentialCache, explain, formatExplanation, fromEnvironmentAware } from "../src/index.js";
 import { isolateEnvironment } from "./env.js";
@@ -16,52 +14,35 @@ const PROFILE_ARN = "arn:aws:rolesanywhere:eu-west-1:111122223333:profile/a1b2c3
 const ROLE_ARN = "arn:aws:iam::111122223333:role/onprem-orders";
 const PASSPHRASE = "planted-passphrase-41c7";
 
-let dir: string;
-let pki: TestPki;
-let leaf: TestLeaf;
-let emulator: RolesAnywhereEmulator;
+let world: RolesAnywhereWorld;
 let recorder: SignedCallRecorder;
-const file = (name: string) => join(dir, name);
+const file = (name: string) => join(world.dir, name);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "credentials-ra-"));
-  pki = await createTestPki({ keyType: "p256" });
-  leaf = await pki.issueLeaf({ subject: "CN=orders.onprem.example, O=Example" });
-  await writeFile(file("cert.pem"), leaf.certificatePem);
-  await writeFile(file("key.pem"), leaf.privateKeyPem);
-  await writeFile(file("chain.pem"), leaf.chainPem);
-  await writeFile(
-    file("key-encrypted.pem"),
-    createPrivateKey(leaf.privateKeyPem).export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: PASSPHRASE }),
-  );
-  await writeFile(file("passphrase"), `${PASSPHRASE}\n`);
-  const other = await pki.issueLeaf();
-  await writeFile(file("other-key.pem"), other.privateKeyPem);
-  emulator = await startRolesAnywhereEmulator({
-    trustAnchors: [{ arn: TRUST_ANCHOR_ARN, caCertificatePem: pki.rootCertificatePem }],
-    profiles: [{ arn: PROFILE_ARN, roleArns: [ROLE_ARN] }],
+  world = await startRolesAnywhereWorld({
+    trustAnchorArn: TRUST_ANCHOR_ARN,
+    profileArn: PROFILE_ARN,
+    roleArn: ROLE_ARN,
+    leaf: { subject: "CN=orders.onprem.example, O=Example" },
   });
+  await world.write(
+    "key-encrypted.pem",
+    createPrivateKey(world.leaf.privateKeyPem).export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: PASSPHRASE }),
+  );
+  await world.write("passphrase", `${PASSPHRASE}\n`);
+  const other = await world.pki.issueLeaf();
+  await world.write("other-key.pem", other.privateKeyPem);
   recorder = await startSignedCallRecorder();
 });
 afterAll(async () => {
   await recorder.close();
-  await emulator.close();
-  await rm(dir, { recursive: true, force: true });
+  await world.close();
 });
 beforeEach(() => {
   clearSharedCredentialCache();
-  isolateEnvironment(dir);
-  const env = {
-    AWS_ROLES_ANYWHERE_CERTIFICATE: file("cert.pem"),
-    AWS_ROLES_ANYWHERE_PRIVATE_KEY: file("key.pem"),
-    AWS_ROLES_ANYWHERE_CERTIFICATE_CHAIN: file("chain.pem"),
-    AWS_ROLES_ANYWHERE_TRUST_ANCHOR_ARN: TRUST_ANCHOR_ARN,
-    AWS_ROLES_ANYWHERE_PROFILE_ARN: PROFILE_ARN,
-    AWS_ROLES_ANYWHERE_ROLE_ARN: ROLE_ARN,
-    AWS_ROLES_ANYWHERE_SESSION_DURATION: "1800",
-    AWS_ENDPOINT_URL_ROLESANYWHERE: emulator.endpoint,
-  };
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  isolateEnvironment(world.dir);
+  for (const [name, value] of Object.entries(world.env)) vi.stubEnv(name, value);
+  vi.stubEnv("AWS_ROLES_ANYWHERE_SESSION_DURATION", "1800");
 });
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -73,14 +54,14 @@ const signedCall = (credentials: ReturnType<typeof fromEnvironmentAware>) =>
 describe("Roles Anywhere end to end", () => {
   it("signs SDK calls with the credentials CreateSession issued for the environment's certificate", async () => {
     await signedCall(fromEnvironmentAware());
-    const call = emulator.calls.at(-1);
+    const call = world.emulator.calls.at(-1);
     expect(call).toMatchObject({
       status: 201, // CreateSession's success status
       trustAnchorArn: TRUST_ANCHOR_ARN,
       profileArn: PROFILE_ARN,
       roleArn: ROLE_ARN,
       durationSeconds: 1800,
-      serialNumber: leaf.serialNumberDecimal,
+      serialNumber: world.leaf.serialNumberDecimal,
       chainLength: 1,
     });
     expect(recorder.accessKeyIds.at(-1)).toBe(call?.accessKeyId);
@@ -90,7 +71,7 @@ describe("Roles Anywhere end to end", () => {
     vi.stubEnv("AWS_ROLES_ANYWHERE_PRIVATE_KEY", file("key-encrypted.pem"));
     vi.stubEnv("AWS_ROLES_ANYWHERE_PRIVATE_KEY_PASSPHRASE_FILE", file("passphrase"));
     const credentials = await fromEnvironmentAware()();
-    expect(credentials.accessKeyId).toBe(emulator.calls.at(-1)?.accessKeyId);
+    expect(credentials.accessKeyId).toBe(world.emulator.calls.at(-1)?.accessKeyId);
   });
 
   it("reports a missing passphrase file with PASSPHRASE_FILE_UNREADABLE", async () => {
@@ -100,25 +81,25 @@ describe("Roles Anywhere end to end", () => {
   });
 
   it("ten clients share one CreateSession", async () => {
-    const before = emulator.callCount;
+    const before = world.emulator.callCount;
     await Promise.all(Array.from({ length: 10 }, () => signedCall(fromEnvironmentAware())));
-    expect(emulator.callCount - before).toBe(1);
+    expect(world.emulator.callCount - before).toBe(1);
   });
 
   it("is cached once: a forced refresh reaches CreateSession (no second cache in front of fromRolesAnywhere's)", async () => {
     const provider = fromEnvironmentAware();
-    const before = emulator.callCount;
+    const before = world.emulator.callCount;
     const first = await provider();
     expect(await provider()).toBe(first);
     const forced = await provider({ forceRefresh: true } as never);
-    expect(emulator.callCount - before).toBe(2);
+    expect(world.emulator.callCount - before).toBe(2);
     expect(forced.accessKeyId).not.toBe(first.accessKeyId);
   });
 
   it("a refused session is an error, never a fall-through to static keys", async () => {
     vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIASHOULDNOTBEUSED1");
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "static-secret");
-    emulator.injectFault({ kind: "access-denied" });
+    world.emulator.injectFault({ kind: "access-denied" });
     const error = await fromEnvironmentAware()().catch((e: unknown) => e);
     expect(error).toMatchObject({ tryNextLink: false });
     expect(String((error as { code?: unknown }).code)).toMatch(/^ROLES_ANYWHERE_/);
@@ -131,12 +112,12 @@ describe("Roles Anywhere end to end", () => {
     expect(explanation).toMatchObject({
       source: "roles-anywhere",
       rolesAnywhere: {
-        certificate: file("cert.pem"),
+        certificate: world.files.certificate,
         trustAnchorArn: TRUST_ANCHOR_ARN,
         profileArn: PROFILE_ARN,
         roleArn: ROLE_ARN,
         sessionDurationSeconds: 1800,
-        certificateSummary: { serialNumber: leaf.serialNumberDecimal, expired: false, keyMatches: true },
+        certificateSummary: { serialNumber: world.leaf.serialNumberDecimal, expired: false, keyMatches: true },
       },
     });
     expect(explanation.rolesAnywhere?.certificateSummary?.subject).toContain("orders.onprem.example");

@@ -1,16 +1,10 @@
-// End to end: a kubelet-style projected token, an OIDC issuer and the STS emulator, with real SDK clients.
+// End to end in a web identity world (a kubelet-style projected token, an OIDC issuer and the STS emulator), with
+// real SDK clients.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import {
-  createProjectedTokenDir,
-  type OidcIssuer,
-  type ProjectedTokenDir,
-  type StsEmulator,
-  startOidcIssuer,
-  startStsEmulator,
-} from "@workload-identity/testing";
+import { startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearSharedCredentialCache, explain, fromEnvironmentAware, whoami } from "../src/index.js";
 import { main } from "../src/run-cli.js";
@@ -19,31 +13,21 @@ import { isolateEnvironment } from "./env.js";
 const ROLE_ARN = "arn:aws:iam::111122223333:role/orders";
 
 let dir: string;
-let issuer: OidcIssuer;
-let sts: StsEmulator;
-let projected: ProjectedTokenDir;
+let world: WebIdentityWorld;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "credentials-e2e-"));
-  issuer = await startOidcIssuer();
-  sts = await startStsEmulator({
-    roles: [{ arn: ROLE_ARN, issuer: issuer.issuer, allowedSubjects: ["system:serviceaccount:shop:orders"] }],
-  });
-  projected = await createProjectedTokenDir({ dir: join(dir, "token") });
+  world = await startWebIdentityWorld({ roleArn: ROLE_ARN, namespace: "shop", serviceAccount: "orders", region: "us-east-1" });
 });
 afterAll(async () => {
-  await sts.close();
-  await issuer.close();
+  await world.close();
   await rm(dir, { recursive: true, force: true });
 });
 beforeEach(async () => {
   clearSharedCredentialCache();
   isolateEnvironment(dir);
-  vi.stubEnv("AWS_WEB_IDENTITY_TOKEN_FILE", projected.tokenFile);
-  vi.stubEnv("AWS_ROLE_ARN", ROLE_ARN);
-  vi.stubEnv("AWS_REGION", "us-east-1");
-  vi.stubEnv("AWS_ENDPOINT_URL_STS", sts.endpoint);
-  await projected.write(await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" }));
+  for (const [name, value] of Object.entries(world.env)) vi.stubEnv(name, value);
+  await world.writeToken();
 });
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -53,11 +37,11 @@ describe("web identity end to end", () => {
   it("a real STSClient signs GetCallerIdentity with the assumed role's credentials", async () => {
     const client = new STSClient({ credentials: fromEnvironmentAware() });
     const identity = await client.send(new GetCallerIdentityCommand({}));
-    const issued = sts.credentialsIssued().at(-1);
+    const issued = world.sts.credentialsIssued().at(-1);
     expect(issued).toBeDefined();
     expect(identity.Arn).toBe(issued?.assumedRoleArn);
     expect(identity.Arn).toContain("assumed-role/orders/");
-    expect(sts.calls.filter((c) => c.action === "AssumeRoleWithWebIdentity").at(-1)).toMatchObject({
+    expect(world.sts.calls.filter((c) => c.action === "AssumeRoleWithWebIdentity").at(-1)).toMatchObject({
       roleArn: ROLE_ARN,
       subject: "system:serviceaccount:shop:orders",
       status: 200,
@@ -65,20 +49,20 @@ describe("web identity end to end", () => {
   });
 
   it("ten clients share one AssumeRoleWithWebIdentity", async () => {
-    const before = sts.callCount;
+    const before = world.sts.callCount;
     const clients = Array.from({ length: 10 }, () => new STSClient({ credentials: fromEnvironmentAware() }));
     await Promise.all(clients.map((client) => client.send(new GetCallerIdentityCommand({}))));
-    expect(sts.callCount - before).toBe(1);
+    expect(world.sts.callCount - before).toBe(1);
   });
 
   it("is cached once: a forced refresh reaches STS (no second cache in front of fromTokenFile's)", async () => {
     const provider = fromEnvironmentAware();
-    const before = sts.callCount;
+    const before = world.sts.callCount;
     const first = await provider();
     expect(await provider()).toBe(first);
-    expect(sts.callCount - before).toBe(1);
+    expect(world.sts.callCount - before).toBe(1);
     const forced = await provider({ forceRefresh: true } as never);
-    expect(sts.callCount - before).toBe(2);
+    expect(world.sts.callCount - before).toBe(2);
     expect(forced.accessKeyId).not.toBe(first.accessKeyId);
   });
 
@@ -87,14 +71,14 @@ describe("web identity end to end", () => {
     vi.stubEnv("AWS_ROLE_ARN", undefined);
     vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/v1/credentials");
     vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", join(dir, "unused"));
-    const init = { webIdentity: { webIdentityTokenFile: projected.tokenFile, roleArn: ROLE_ARN } };
+    const init = { webIdentity: { webIdentityTokenFile: world.tokenDir.tokenFile, roleArn: ROLE_ARN } };
     const client = new STSClient({ credentials: fromEnvironmentAware(init) });
     const identity = await client.send(new GetCallerIdentityCommand({}));
-    expect(identity.Arn).toBe(sts.credentialsIssued().at(-1)?.assumedRoleArn);
+    expect(identity.Arn).toBe(world.sts.credentialsIssued().at(-1)?.assumedRoleArn);
     expect(await explain({ ...init, resolve: false })).toMatchObject({
       source: "explicit",
       ignored: ["pod-identity"],
-      webIdentity: { tokenFile: projected.tokenFile, roleArn: ROLE_ARN, token: { subject: "system:serviceaccount:shop:orders" } },
+      webIdentity: { tokenFile: world.tokenDir.tokenFile, roleArn: ROLE_ARN, token: { subject: "system:serviceaccount:shop:orders" } },
     });
   });
 
@@ -112,13 +96,13 @@ describe("web identity end to end", () => {
     expect(explanation).toMatchObject({
       source: "web-identity",
       variables: [
-        { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: projected.tokenFile },
+        { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: world.tokenDir.tokenFile },
         { name: "AWS_ROLE_ARN", value: ROLE_ARN },
       ],
       webIdentity: {
-        tokenFile: projected.tokenFile,
+        tokenFile: world.tokenDir.tokenFile,
         roleArn: ROLE_ARN,
-        token: { issuer: issuer.issuer, subject: "system:serviceaccount:shop:orders", audience: ["sts.amazonaws.com"], expired: false },
+        token: { issuer: world.issuer.issuer, subject: "system:serviceaccount:shop:orders", audience: ["sts.amazonaws.com"], expired: false },
       },
     });
     expect(explanation.error).toBeUndefined();
@@ -126,14 +110,7 @@ describe("web identity end to end", () => {
   });
 
   it("explain flags an expired token and reports the STS rejection", async () => {
-    await projected.write(
-      await issuer.mintServiceAccountToken({
-        namespace: "shop",
-        serviceAccount: "orders",
-        issuedAt: new Date(Date.now() - 7200_000),
-        lifetimeSeconds: 3600,
-      }),
-    );
+    await world.writeToken({ issuedAt: new Date(Date.now() - 7200_000), lifetimeSeconds: 3600 });
     const explanation = await explain();
     expect(explanation.webIdentity?.token?.expired).toBe(true);
     expect(explanation.warnings.join("\n")).toMatch(/expired/);
@@ -143,7 +120,7 @@ describe("web identity end to end", () => {
   it("a subject the role does not trust is reported, not replaced by other credentials", async () => {
     vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIASHOULDNOTBEUSED1");
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "static-secret");
-    await projected.write(await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "intruder" }));
+    await world.writeToken({ serviceAccount: "intruder" });
     const error = await fromEnvironmentAware()().catch((e: unknown) => e);
     expect(error).toMatchObject({ tryNextLink: false });
     expect(JSON.stringify(error)).not.toContain("AKIASHOULDNOTBEUSED1");

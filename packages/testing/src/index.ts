@@ -1,15 +1,10 @@
 export { findSecretLeaks, renderings } from "./secret-leaks.js";
 export { childProcessEnv } from "./child-env.js";
-export { type MintServiceAccountTokenOptions, type OidcIssuer, startOidcIssuer } from "./oidc-issuer.js";
-export { createProjectedTokenDir, type ProjectedTokenDir } from "./projected-token.js";
-export {
-  type StsCall,
-  type StsEmulator,
-  type StsEmulatorOptions,
-  type StsEmulatorRole,
-  type StsFault,
-  startStsEmulator,
-} from "./sts-emulator.js";
+export { type OidcIssuer, type OidcIssuerOptions, startOidcIssuer } from "./oidc/issuer.js";
+export type { MintServiceAccountTokenOptions } from "./oidc/service-account-token.js";
+export { createProjectedTokenDir, type ProjectedTokenDir, type ProjectedTokenDirOptions } from "./projected-token.js";
+export { startStsEmulator } from "./sts/emulator.js";
+export type { StsCall, StsEmulator, StsEmulatorOptions, StsEmulatorRole, StsFault } from "./sts/types.js";
 export {
   type Radosgw,
   type RadosgwDaemon,
@@ -30,7 +25,7 @@ export {
   sendRadosgwRequest,
   xmlText,
 } from "./radosgw-requests.js";
-export { type SignedSqsCall, type SqsServer, type SqsServerOptions, startSqsServer } from "./sqs-server.js";
+export { type SignedSqsCall, type SqsServer, type SqsServerOptions, startSqsServer } from "./sqs/server.js";
 export {
   createTestPki,
   type IssueLeafOptions,
@@ -39,15 +34,15 @@ export {
   type TestPki,
   type TestPkiOptions,
 } from "./pki.js";
-export {
-  type EmulatedProfile,
-  type EmulatedTrustAnchor,
-  type RolesAnywhereCall,
-  type RolesAnywhereEmulator,
-  type RolesAnywhereEmulatorOptions,
-  type RolesAnywhereFault,
-  startRolesAnywhereEmulator,
-} from "./roles-anywhere-emulator.js";
+export { startRolesAnywhereEmulator } from "./roles-anywhere/emulator.js";
+export type {
+  EmulatedProfile,
+  EmulatedTrustAnchor,
+  RolesAnywhereCall,
+  RolesAnywhereEmulator,
+  RolesAnywhereEmulatorOptions,
+  RolesAnywhereFault,
+} from "./roles-anywhere/types.js";
 export {
   type Contender,
   type FleetParams,
@@ -58,3 +53,26 @@ export {
 export { type Outage, SimulatedSts, type SimulatedStsOptions, type StsCounts } from "./fleet/sts.js";
 export { VirtualClock } from "./fleet/virtual-clock.js";
 export { seededRandom } from "./fleet/random.js";
+export {
+  type EmulatorAnswer,
+  type EmulatorHandler,
+  type EmulatorRequest,
+  type EmulatorServerOptions,
+  startEmulatorServer,
+} from "./harness/emulator-server.js";
+export type { EmulatorControls } from "./harness/emulator-controls.js";
+export type { LoopbackServer } from "./harness/loopback-server.js";
+export {
+  startWebIdentityWorld,
+  type WebIdentityEnv,
+  type WebIdentityWorld,
+  type WebIdentityWorldOptions,
+} from "./worlds/web-identity-world.js";
+export {
+  type RolesAnywhereEnv,
+  type RolesAnywhereWorld,
+  type RolesAnywhereWorldOptions,
+  startRolesAnywhereWorld,
+  type TestLeafFiles,
+} from "./worlds/roles-anywhere-world.js";
+export { type World, type WorldWithSqs, withSqsServer } from "./worlds/with-sqs-server.js";

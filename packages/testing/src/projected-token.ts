@@ -15,6 +15,14 @@ export interface ProjectedTokenDir {
   remove(): Promise<void>;
 }
 
+/** Options of {@link createProjectedTokenDir}. */
+export interface ProjectedTokenDirOptions {
+  /** The volume's mount point, created if missing. @defaultValue a fresh temporary directory */
+  dir?: string;
+  /** The clock that names each token's timestamped directory, as the kubelet's does. @defaultValue Date.now */
+  now?: () => number;
+}
+
 const DATA_LINK = "..data";
 const TOKEN = "token";
 
@@ -22,7 +30,8 @@ const TOKEN = "token";
  * Creates a projected-token directory laid out as the kubelet's atomic writer does:
  * `DIR/..2026_11_23_10_15_02.123456789/token`, `DIR/..data -> ..2026_…`, `DIR/token -> ..data/token`.
  */
-export async function createProjectedTokenDir(options: { dir?: string } = {}): Promise<ProjectedTokenDir> {
+export async function createProjectedTokenDir(options: ProjectedTokenDirOptions = {}): Promise<ProjectedTokenDir> {
+  const now = options.now ?? Date.now;
   let dir: string;
   if (options.dir === undefined) {
     dir = await mkdtemp(join(tmpdir(), "projected-token-"));
@@ -37,7 +46,7 @@ export async function createProjectedTokenDir(options: { dir?: string } = {}): P
     dir,
     tokenFile,
     async write(token) {
-      const stamp = new Date().toISOString().replace(/[-T:]/g, "_").replace(/\.\d+Z$/, "");
+      const stamp = new Date(now()).toISOString().replace(/[-T:]/g, "_").replace(/\.\d+Z$/, "");
       const versionDir = `..${stamp}.${randomBytes(5).readUIntBE(0, 5) % 1_000_000_000}`;
       await mkdir(join(dir, versionDir), { mode: 0o755 });
       await writeFile(join(dir, versionDir, TOKEN), token, { mode: 0o644 });

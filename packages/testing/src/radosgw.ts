@@ -75,9 +75,8 @@ export function radosgwUnavailableReason(): string | undefined {
 export async function startRadosgw(options: StartRadosgwOptions = {}): Promise<Radosgw | undefined> {
   if (radosgwUnavailableReason() !== undefined) return undefined;
   const started = performance.now();
-  const deadline = started + (options.timeoutMs ?? 90_000);
   const dir = await mkdtemp(join(options.dir ?? tmpdir(), "radosgw-"));
-  const cluster = new Cluster(dir, deadline);
+  const cluster = new Cluster(dir, started + (options.timeoutMs ?? 90_000));
   try {
     await Promise.all(["run", "log", "mon.a", "osd.0", "rgw"].map((sub) => mkdir(join(dir, sub))));
     const [monitorPort, gatewayPort] = await twoFreePorts();
@@ -85,46 +84,15 @@ export async function startRadosgw(options: StartRadosgwOptions = {}): Promise<R
     const config = join(dir, "ceph.conf");
     await writeFile(config, cephConfig({ dir, fsid, monitorPort, gatewayPort }));
     const c = ["-c", config];
-
-    let mark = performance.now();
-    await cluster.run("monmaptool", [...c, "--create", "--fsid", fsid, "--addv", "a", `[v1:127.0.0.1:${monitorPort}]`, join(dir, "monmap")]);
-    await cluster.run("ceph-mon", [...c, "--mkfs", "-i", "a", "--monmap", join(dir, "monmap")]);
-    cluster.spawnDaemon("ceph-mon", [...c, "-f", "-i", "a"]);
-    const monitorMs = performance.now() - mark;
-
-    mark = performance.now();
-    const osdUuid = randomUUID();
-    const osdId = (await cluster.run("ceph", [...c, "osd", "new", osdUuid])).trim();
-    await Promise.all([
-      cluster.run("ceph-osd", [...c, "-i", osdId, "--mkfs", "--osd-uuid", osdUuid]),
-      cluster.run("ceph", [...c, "osd", "crush", "add", `osd.${osdId}`, "1.0", "root=default"]),
-    ]);
-    cluster.spawnDaemon("ceph-osd", [...c, "-f", "-i", osdId]);
-    const osdMs = performance.now() - mark;
-
-    mark = performance.now();
+    const monitorMs = await timed(() => startMonitor(cluster, c, { fsid, monitorPort, monmap: join(dir, "monmap") }));
+    const osdMs = await timed(() => startOsd(cluster, c));
     const endpoint = `http://127.0.0.1:${gatewayPort}`;
-    cluster.spawnDaemon("radosgw", [...c, "-f", "-n", GATEWAY_NAME]);
-    await cluster.waitUntilAnswering(endpoint);
-    const gatewayMs = performance.now() - mark;
-
-    mark = performance.now();
-    const adminCredentials: RadosgwCredentials = {
-      accessKeyId: ADMIN_ACCESS_KEY_ID,
-      secretAccessKey: randomBytes(20).toString("hex"),
-    };
-    await cluster.run("radosgw-admin", [
-      ...c,
-      "user",
-      "create",
-      "--uid=wi-admin",
-      "--display-name=workload-identity tests",
-      `--access-key=${adminCredentials.accessKeyId}`,
-      `--secret=${adminCredentials.secretAccessKey}`,
-      "--caps=roles=*;oidc-provider=*",
-    ]);
-    const adminUserMs = performance.now() - mark;
-
+    const gatewayMs = await timed(async () => {
+      cluster.spawnDaemon("radosgw", [...c, "-f", "-n", GATEWAY_NAME]);
+      await cluster.waitUntilAnswering(endpoint);
+    });
+    const adminCredentials: RadosgwCredentials = { accessKeyId: ADMIN_ACCESS_KEY_ID, secretAccessKey: randomBytes(20).toString("hex") };
+    const adminUserMs = await timed(() => createAdminUser(cluster, c, adminCredentials));
     return {
       endpoint,
       adminCredentials,
@@ -137,6 +105,49 @@ export async function startRadosgw(options: StartRadosgwOptions = {}): Promise<R
     await cluster.close();
     throw error;
   }
+}
+
+/** How long `work` took, in milliseconds. */
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const mark = performance.now();
+  await work();
+  return performance.now() - mark;
+}
+
+/** Monitor map, monitor store and the monitor process. `c` is the `-c CONFIG` every command takes. */
+async function startMonitor(
+  cluster: Cluster,
+  c: readonly string[],
+  { fsid, monitorPort, monmap }: { fsid: string; monitorPort: number; monmap: string },
+): Promise<void> {
+  await cluster.run("monmaptool", [...c, "--create", "--fsid", fsid, "--addv", "a", `[v1:127.0.0.1:${monitorPort}]`, monmap]);
+  await cluster.run("ceph-mon", [...c, "--mkfs", "-i", "a", "--monmap", monmap]);
+  cluster.spawnDaemon("ceph-mon", [...c, "-f", "-i", "a"]);
+}
+
+/** One OSD registered, formatted, placed in the CRUSH map and started. */
+async function startOsd(cluster: Cluster, c: readonly string[]): Promise<void> {
+  const osdUuid = randomUUID();
+  const osdId = (await cluster.run("ceph", [...c, "osd", "new", osdUuid])).trim();
+  await Promise.all([
+    cluster.run("ceph-osd", [...c, "-i", osdId, "--mkfs", "--osd-uuid", osdUuid]),
+    cluster.run("ceph", [...c, "osd", "crush", "add", `osd.${osdId}`, "1.0", "root=default"]),
+  ]);
+  cluster.spawnDaemon("ceph-osd", [...c, "-f", "-i", osdId]);
+}
+
+/** The admin user holding the IAM caps, with these throwaway keys. */
+async function createAdminUser(cluster: Cluster, c: readonly string[], credentials: RadosgwCredentials): Promise<void> {
+  await cluster.run("radosgw-admin", [
+    ...c,
+    "user",
+    "create",
+    "--uid=wi-admin",
+    "--display-name=workload-identity tests",
+    `--access-key=${credentials.accessKeyId}`,
+    `--secret=${credentials.secretAccessKey}`,
+    "--caps=roles=*;oidc-provider=*",
+  ]);
 }
 
 /** The processes and directory of one cluster, and how to take them down. */

@@ -2,63 +2,43 @@ import { readlink, symlink, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { RefreshEvent } from "@workload-identity/refresh";
-import {
-  createProjectedTokenDir,
-  type OidcIssuer,
-  type ProjectedTokenDir,
-  type StsEmulator,
-  startOidcIssuer,
-  startStsEmulator,
-} from "@workload-identity/testing";
+import { startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
 import { fromTokenFile } from "@workload-identity/web-identity";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
-// Integration: the provider against the OIDC issuer, a kubelet-style projected dir and the STS emulator, the STS
+// Integration: the provider in a web identity world (OIDC issuer, kubelet-style projected dir, STS emulator), the STS
 // client pointed at the emulator through AWS_ENDPOINT_URL_STS as a user would.
 const ROLE = "arn:aws:iam::111122223333:role/orders-reader";
 const noSleep = () => Promise.resolve();
 
 describe(`${fromTokenFile.name} against the emulators`, () => {
-  let issuer: OidcIssuer;
-  let sts: StsEmulator;
-  let projected: ProjectedTokenDir;
+  let world: WebIdentityWorld;
   // STS's clock runs with the machine's, shifted by skewMs to make tokens look expired to it.
   let skewMs = 0;
 
   beforeAll(async () => {
-    issuer = await startOidcIssuer();
-    sts = await startStsEmulator({
-      roles: [{ arn: ROLE, issuer: issuer.issuer, allowedSubjects: ["system:serviceaccount:shop:orders"] }],
-      now: () => Date.now() + skewMs,
-    });
+    world = await startWebIdentityWorld({ roleArn: ROLE, namespace: "shop", serviceAccount: "orders", stsNow: () => Date.now() + skewMs });
   });
-  afterAll(async () => {
-    await sts.close();
-    await issuer.close();
-  });
+  afterAll(() => world.close());
   beforeEach(async () => {
     skewMs = 0;
-    sts.clearFaults();
-    projected = await createProjectedTokenDir();
-    await projected.write(await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" }));
-    vi.stubEnv("AWS_WEB_IDENTITY_TOKEN_FILE", projected.tokenFile);
-    vi.stubEnv("AWS_ROLE_ARN", ROLE);
+    world.sts.clearFaults();
+    await world.writeToken();
+    // The pod's variables (region eu-west-1), and none of the others that would change the provider's choices.
+    for (const [name, value] of Object.entries(world.env)) vi.stubEnv(name, value);
     vi.stubEnv("AWS_ROLE_SESSION_NAME", "");
-    vi.stubEnv("AWS_REGION", "eu-west-1");
     vi.stubEnv("AWS_DEFAULT_REGION", "");
-    vi.stubEnv("AWS_ENDPOINT_URL_STS", sts.endpoint);
     vi.stubEnv("AWS_ENDPOINT_URL", "");
   });
-  afterEach(async () => {
+  afterEach(() => {
     vi.unstubAllEnvs();
-    await projected.remove();
   });
 
   it("exchanges the projected token for credentials, configured by the environment alone", async () => {
-    const before = sts.callCount;
+    const before = world.sts.callCount;
     const credentials = await fromTokenFile()();
-    expect(sts.callCount).toBe(before + 1);
-    const call = sts.calls.at(-1);
+    expect(world.sts.callCount).toBe(before + 1);
+    const call = world.sts.calls.at(-1);
     expect(call).toMatchObject({ action: "AssumeRoleWithWebIdentity", roleArn: ROLE, status: 200, subject: "system:serviceaccount:shop:orders" });
     expect(call?.roleSessionName).toMatch(/^shop\.orders@[0-9a-z]{6}$/);
     expect(credentials).toMatchObject({ accountId: "111122223333", accessKeyId: expect.stringMatching(/^ASIA/) });
@@ -73,10 +53,10 @@ describe(`${fromTokenFile.name} against the emulators`, () => {
 
   it("finds STS through AWS_ENDPOINT_URL when no STS-specific endpoint is set", async () => {
     vi.stubEnv("AWS_ENDPOINT_URL_STS", "");
-    vi.stubEnv("AWS_ENDPOINT_URL", sts.endpoint);
-    const before = sts.callCount;
+    vi.stubEnv("AWS_ENDPOINT_URL", world.sts.endpoint);
+    const before = world.sts.callCount;
     await expect(fromTokenFile()()).resolves.toMatchObject({ accountId: "111122223333" });
-    expect(sts.callCount).toBe(before + 1);
+    expect(world.sts.callCount).toBe(before + 1);
   });
 
   it.each([
@@ -105,7 +85,7 @@ describe(`${fromTokenFile.name} against the emulators`, () => {
   it("calls STS unsigned, without resolving any credentials for itself", async () => {
     const credentialsOfStsClient = vi.fn(() => Promise.reject(new Error("must not be called")));
     await fromTokenFile({ clientConfig: { credentials: credentialsOfStsClient } })();
-    expect(sts.calls.at(-1)).toMatchObject({ status: 200, signed: false });
+    expect(world.sts.calls.at(-1)).toMatchObject({ status: 200, signed: false });
     expect(credentialsOfStsClient).not.toHaveBeenCalled();
   });
 
@@ -120,17 +100,17 @@ describe(`${fromTokenFile.name} against the emulators`, () => {
   it("re-reads the token file at every refresh: the second STS call carries the rotated token", async () => {
     const provider = fromTokenFile();
     await provider();
-    const first = sts.calls.at(-1)?.tokenId;
-    await projected.write(await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" }));
+    const first = world.sts.calls.at(-1)?.tokenId;
+    await world.writeToken();
     await provider({ forceRefresh: true });
-    const second = sts.calls.at(-1)?.tokenId;
+    const second = world.sts.calls.at(-1)?.tokenId;
     expect(first).toEqual(expect.any(String));
     expect(second).toEqual(expect.any(String));
     expect(second).not.toBe(first);
   });
 
   it("rides out the moment a kubelet swap leaves the token path dangling, reading the real file system", async () => {
-    const dataLink = join(projected.dir, "..data");
+    const dataLink = join(world.tokenDir.dir, "..data");
     const version = await readlink(dataLink);
     await unlink(dataLink); // token -> ..data/token now leads nowhere, as between a swap's steps
     const sleep = vi.fn(async () => {
@@ -141,15 +121,13 @@ describe(`${fromTokenFile.name} against the emulators`, () => {
   });
 
   it("fails early on an expired projected token, without calling STS", async () => {
-    await projected.write(
-      await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders", issuedAt: new Date(Date.now() - 7_200_000) }),
-    );
-    const before = sts.callCount;
+    await world.writeToken({ issuedAt: new Date(Date.now() - 7_200_000) });
+    const before = world.sts.callCount;
     const error = await fromTokenFile()().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "WEB_IDENTITY_TOKEN_EXPIRED", tryNextLink: false });
     expect((error as Error).message).toContain("not being rotated");
     expect((error as Error).message).toContain("sub=system:serviceaccount:shop:orders");
-    expect(sts.callCount).toBe(before);
+    expect(world.sts.callCount).toBe(before);
   });
 
   it("reports STS's ExpiredTokenException when STS's clock says the token expired", async () => {
@@ -158,27 +136,27 @@ describe(`${fromTokenFile.name} against the emulators`, () => {
   });
 
   it("is refused by the role's trust condition for another service account, with STS's request id", async () => {
-    await projected.write(await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "billing" }));
+    await world.writeToken({ serviceAccount: "billing" });
     const error = await fromTokenFile()().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "STS_ACCESS_DENIED", stsCode: "AccessDenied", httpStatusCode: 403, tryNextLink: false });
-    expect((error as { requestId: string }).requestId).toBe(sts.calls.at(-1)?.requestId);
-    expect((error as Error).message).toContain(sts.calls.at(-1)?.requestId);
+    expect((error as { requestId: string }).requestId).toBe(world.sts.calls.at(-1)?.requestId);
+    expect((error as Error).message).toContain(world.sts.calls.at(-1)?.requestId);
   });
 
   it("retries InvalidIdentityToken a bounded number of times, then reports it", async () => {
-    await projected.write(await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders", signer: "untrusted" }));
-    const before = sts.callCount;
+    await world.writeToken({ signer: "untrusted" });
+    const before = world.sts.callCount;
     await expect(fromTokenFile({ sleep: noSleep })()).rejects.toMatchObject({ code: "STS_INVALID_IDENTITY_TOKEN", stsCode: "InvalidIdentityToken" });
-    expect(sts.callCount - before).toBe(3);
+    expect(world.sts.callCount - before).toBe(3);
   });
 
   it("recovers from throttling and IDPCommunicationError within one refresh", async () => {
-    sts.injectFault({ kind: "throttling" });
-    sts.injectFault({ kind: "idp-communication-error" });
+    world.sts.injectFault({ kind: "throttling" });
+    world.sts.injectFault({ kind: "idp-communication-error" });
     const sleep = vi.fn(noSleep);
-    const before = sts.callCount;
+    const before = world.sts.callCount;
     await expect(fromTokenFile({ sleep })()).resolves.toMatchObject({ accountId: "111122223333" });
-    expect(sts.callCount - before).toBe(3);
+    expect(world.sts.callCount - before).toBe(3);
     expect(sleep).toHaveBeenCalledTimes(2);
   });
 
@@ -191,13 +169,13 @@ describe(`${fromTokenFile.name} against the emulators`, () => {
       refresh: { now: () => now, jitter: false, onEvent: (event) => events.push(event) },
     });
     const first = await provider();
-    sts.injectFault({ kind: "http-500" }, 5);
+    world.sts.injectFault({ kind: "http-500" }, 5);
     now += 12 * 60_000; // inside the advisory window (5 minutes before a 15-minute expiry)
-    const before = sts.callCount;
+    const before = world.sts.callCount;
     const served = await provider();
     expect(served.accessKeyId).toBe(first.accessKeyId);
     await vi.waitFor(() => expect(events.some((event) => event.type === "refresh-failed")).toBe(true));
-    expect(sts.callCount - before).toBe(1);
+    expect(world.sts.callCount - before).toBe(1);
     const failed = events.find((event) => event.type === "refresh-failed");
     expect(failed).toMatchObject({ reason: "advisory", error: { code: "STS_REQUEST_FAILED", stsCode: "InternalFailure" } });
     await expect(provider()).resolves.toMatchObject({ accessKeyId: first.accessKeyId });
@@ -206,9 +184,9 @@ describe(`${fromTokenFile.name} against the emulators`, () => {
 
   it("makes one STS call for 1,000 concurrent SDK-style callers", async () => {
     const provider = fromTokenFile();
-    const before = sts.callCount;
+    const before = world.sts.callCount;
     const results = await Promise.all(Array.from({ length: 1000 }, () => provider({})));
-    expect(sts.callCount - before).toBe(1);
+    expect(world.sts.callCount - before).toBe(1);
     expect(new Set(results.map((c) => c.accessKeyId)).size).toBe(1);
   });
 

@@ -3,15 +3,7 @@
 // util.inspect with hidden properties.
 import { inspect } from "node:util";
 import type { RefreshEvent } from "@workload-identity/refresh";
-import {
-  createProjectedTokenDir,
-  findSecretLeaks,
-  type OidcIssuer,
-  type ProjectedTokenDir,
-  type StsEmulator,
-  startOidcIssuer,
-  startStsEmulator,
-} from "@workload-identity/testing";
+import { findSecretLeaks, startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
 import { fromTokenFile } from "@workload-identity/web-identity";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -19,37 +11,24 @@ const ROLE = "arn:aws:iam::111122223333:role/orders-reader";
 const noSleep = () => Promise.resolve();
 
 describe(`${fromTokenFile.name} under hostile conditions`, () => {
-  let issuer: OidcIssuer;
-  let sts: StsEmulator;
-  let projected: ProjectedTokenDir;
+  let world: WebIdentityWorld;
   let token: string;
 
   beforeAll(async () => {
-    issuer = await startOidcIssuer();
-    sts = await startStsEmulator({
-      roles: [{ arn: ROLE, issuer: issuer.issuer, allowedSubjects: ["system:serviceaccount:shop:orders"] }],
-    });
+    world = await startWebIdentityWorld({ roleArn: ROLE, namespace: "shop", serviceAccount: "orders" });
   });
-  afterAll(async () => {
-    await sts.close();
-    await issuer.close();
-  });
+  afterAll(() => world.close());
   beforeEach(async () => {
-    sts.clearFaults();
-    projected = await createProjectedTokenDir();
-    token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" });
-    await projected.write(token);
-    vi.stubEnv("AWS_WEB_IDENTITY_TOKEN_FILE", projected.tokenFile);
-    vi.stubEnv("AWS_ROLE_ARN", ROLE);
+    world.sts.clearFaults();
+    token = await world.writeToken();
+    // The pod's variables (region eu-west-1), and none of the others that would change the provider's choices.
+    for (const [name, value] of Object.entries(world.env)) vi.stubEnv(name, value);
     vi.stubEnv("AWS_ROLE_SESSION_NAME", "");
-    vi.stubEnv("AWS_REGION", "eu-west-1");
     vi.stubEnv("AWS_DEFAULT_REGION", "");
-    vi.stubEnv("AWS_ENDPOINT_URL_STS", sts.endpoint);
     vi.stubEnv("AWS_ENDPOINT_URL", "");
   });
-  afterEach(async () => {
+  afterEach(() => {
     vi.unstubAllEnvs();
-    await projected.remove();
   });
 
   /** Everything a provider shows the world: its errors, its events and its log lines. */
@@ -64,20 +43,20 @@ describe(`${fromTokenFile.name} under hostile conditions`, () => {
 
   describe("deadlines", () => {
     it("gives up on an STS that accepts the connection and never answers, with STS_TIMEOUT", async () => {
-      sts.injectFault({ kind: "hang" }, 2);
-      const before = sts.callCount;
+      world.sts.injectFault({ kind: "hang" }, 2);
+      const before = world.sts.callCount;
       const provider = fromTokenFile({ sleep: noSleep, stsTimeouts: { timeoutMs: 300 }, stsRetry: { maxAttempts: 2 } });
       const started = performance.now();
       await expect(provider()).rejects.toMatchObject({ code: "STS_TIMEOUT", tryNextLink: false });
       // Two attempts of 300 ms, not forever.
       expect(performance.now() - started).toBeLessThan(5_000);
-      expect(sts.callCount).toBe(before + 2);
+      expect(world.sts.callCount).toBe(before + 2);
     });
 
     it("answers a forced refresh with the deadline's error too, while the cached credentials stay valid", async () => {
       const provider = fromTokenFile({ sleep: noSleep, stsTimeouts: { timeoutMs: 300 }, stsRetry: { maxAttempts: 1 } });
       const first = await provider();
-      sts.injectFault({ kind: "hang" });
+      world.sts.injectFault({ kind: "hang" });
       await expect(provider({ forceRefresh: true })).rejects.toMatchObject({ code: "STS_TIMEOUT" });
       await expect(provider()).resolves.toMatchObject({ accessKeyId: first.accessKeyId });
     });
@@ -99,7 +78,7 @@ describe(`${fromTokenFile.name} under hostile conditions`, () => {
     });
 
     it("keeps the token out of the error when STS quotes the request back", async () => {
-      sts.injectFault({ kind: "echo-request" });
+      world.sts.injectFault({ kind: "echo-request" });
       const { lines, events, logger, onEvent } = observed();
       const error = await fromTokenFile({ logger, sleep: noSleep, refresh: { onEvent } })().catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: "STS_VALIDATION_ERROR", httpStatusCode: 400 });
@@ -110,7 +89,7 @@ describe(`${fromTokenFile.name} under hostile conditions`, () => {
     it("keeps the credentials out of the error when STS's 200 answer is cut off (the SDK's parse error keeps the body)", async () => {
       const secretAccessKey = "TRUNCATEDsecretKEY0123456789abcdefghijkl";
       const sessionToken = `IQoJb3JpZ2luX2VjTRUNCATED${"x9Y".repeat(40)}`;
-      sts.injectFault({ kind: "truncated-success", secretAccessKey, sessionToken });
+      world.sts.injectFault({ kind: "truncated-success", secretAccessKey, sessionToken });
       const { lines, events, logger, onEvent } = observed();
       const error = await fromTokenFile({ logger, sleep: noSleep, refresh: { onEvent } })().catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: "STS_REQUEST_FAILED", httpStatusCode: 200 });
@@ -122,11 +101,11 @@ describe(`${fromTokenFile.name} under hostile conditions`, () => {
   describe("the role ARN from the environment", () => {
     it("is checked like the option, naming the variable, and never sent to STS", async () => {
       vi.stubEnv("AWS_ROLE_ARN", "not-an-arn\nX-Injected: 1");
-      const before = sts.callCount;
+      const before = world.sts.callCount;
       const error = await fromTokenFile({ sleep: noSleep })().catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: "WEB_IDENTITY_INVALID_CONFIGURATION", tryNextLink: false });
       expect((error as Error).message).toMatch(/^AWS_ROLE_ARN "not-an-arn\\nX-Injected: 1" is not an IAM role ARN/);
-      expect(sts.callCount).toBe(before);
+      expect(world.sts.callCount).toBe(before);
     });
   });
 });

@@ -1,13 +1,6 @@
 import { inspect } from "node:util";
 import type { RefreshEvent } from "@workload-identity/refresh";
-import {
-  createProjectedTokenDir,
-  type OidcIssuer,
-  type ProjectedTokenDir,
-  type StsEmulator,
-  startOidcIssuer,
-  startStsEmulator,
-} from "@workload-identity/testing";
+import { type MintServiceAccountTokenOptions, startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
 import { fromTokenFile } from "@workload-identity/web-identity";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
@@ -15,26 +8,20 @@ const ROLE = "arn:aws:iam::111122223333:role/orders-reader";
 
 // Plants real tokens and real credentials, drives every path that logs, emits or throws, and looks for them.
 describe("secrets", () => {
-  let issuer: OidcIssuer;
-  let sts: StsEmulator;
-  let projected: ProjectedTokenDir;
+  let world: WebIdentityWorld;
   // STS's clock runs with the machine's, shifted by skewMs to make tokens look expired to it.
   let skewMs = 0;
 
   beforeAll(async () => {
-    issuer = await startOidcIssuer();
-    sts = await startStsEmulator({
-      roles: [{ arn: ROLE, issuer: issuer.issuer, allowedSubjects: ["system:serviceaccount:shop:orders"] }],
-      now: () => Date.now() + skewMs,
+    world = await startWebIdentityWorld({
+      roleArn: ROLE,
+      namespace: "shop",
+      serviceAccount: "orders",
+      stsNow: () => Date.now() + skewMs,
       credentialLifetimeSeconds: 900,
     });
-    projected = await createProjectedTokenDir();
   });
-  afterAll(async () => {
-    await projected.remove();
-    await sts.close();
-    await issuer.close();
-  });
+  afterAll(() => world.close());
 
   it("never puts a token, secret key or session token in a log line, an event or an error", async () => {
     const captured: string[] = [];
@@ -45,17 +32,16 @@ describe("secrets", () => {
     const errors: unknown[] = [];
     let now = Date.now();
     const provider = fromTokenFile({
-      webIdentityTokenFile: projected.tokenFile,
+      webIdentityTokenFile: world.tokenDir.tokenFile,
       roleArn: ROLE,
-      clientConfig: { region: "eu-west-1", endpoint: sts.endpoint },
+      clientConfig: { region: "eu-west-1", endpoint: world.sts.endpoint },
       logger,
       sleep: () => Promise.resolve(),
       refresh: { now: () => now, jitter: false, onEvent: (event) => events.push(event) },
     });
-    const plant = async (claims: Parameters<OidcIssuer["mintServiceAccountToken"]>[0]) => {
-      const token = await issuer.mintServiceAccountToken(claims);
+    const plant = async (claims: MintServiceAccountTokenOptions) => {
+      const token = await world.writeToken(claims);
       secrets.push(token, ...token.split("."));
-      await projected.write(token);
     };
     const attempt = async (forceRefresh = true) => {
       try {
@@ -68,14 +54,14 @@ describe("secrets", () => {
 
     await plant({ namespace: "shop", serviceAccount: "orders" });
     await attempt();
-    sts.injectFault({ kind: "throttling" });
+    world.sts.injectFault({ kind: "throttling" });
     await attempt(); // retried and logged
-    sts.injectFault({ kind: "http-500" }, 10);
+    world.sts.injectFault({ kind: "http-500" }, 10);
     now += 12 * 60_000;
     await attempt(false); // background refresh fails while the cache is served
     await vi.waitFor(() => expect(events.some((event) => event.type === "refresh-failed")).toBe(true));
     await attempt(false); // served stale
-    sts.clearFaults();
+    world.sts.clearFaults();
     await plant({ namespace: "shop", serviceAccount: "billing" });
     await attempt(); // AccessDenied
     await plant({ namespace: "shop", serviceAccount: "orders", signer: "untrusted" });
@@ -85,7 +71,7 @@ describe("secrets", () => {
     skewMs += 2 * 3_600_000;
     await plant({ namespace: "shop", serviceAccount: "orders" });
     await attempt(); // STS says expired
-    await projected.write("not-a-jwt-but-secret-looking-text");
+    await world.tokenDir.write("not-a-jwt-but-secret-looking-text");
     secrets.push("not-a-jwt-but-secret-looking-text");
     await attempt(); // malformed
 

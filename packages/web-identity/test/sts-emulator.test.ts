@@ -1,43 +1,35 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { type OidcIssuer, type StsEmulator, startOidcIssuer, startStsEmulator } from "@workload-identity/testing";
+import { startEmulatorServer, startStsEmulator, startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
 import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 const ROLE = "arn:aws:iam::123456789012:role/team/orders-reader";
 
 describe(startStsEmulator.name, () => {
-  let issuer: OidcIssuer;
-  let sts: StsEmulator;
+  let world: WebIdentityWorld;
   let client: STSClient;
   // STS's clock runs with the machine's, shifted by skewMs to make tokens look expired to it.
   let skewMs = 0;
 
   beforeAll(async () => {
-    issuer = await startOidcIssuer();
-    sts = await startStsEmulator({
-      roles: [{ arn: ROLE, issuer: issuer.issuer, allowedSubjects: ["system:serviceaccount:shop:orders"] }],
-      now: () => Date.now() + skewMs,
-    });
-    client = new STSClient({ region: "eu-west-1", endpoint: sts.endpoint, maxAttempts: 1 });
+    world = await startWebIdentityWorld({ roleArn: ROLE, namespace: "shop", serviceAccount: "orders", stsNow: () => Date.now() + skewMs });
+    client = new STSClient({ region: "eu-west-1", endpoint: world.sts.endpoint, maxAttempts: 1 });
   });
   afterAll(async () => {
     client.destroy();
-    await sts.close();
-    await issuer.close();
+    await world.close();
   });
   beforeEach(() => {
     skewMs = 0;
-    sts.clearFaults();
+    world.sts.clearFaults();
   });
 
   const assume = async (token: string, sessionName = "shop.orders") =>
     client.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE, RoleSessionName: sessionName, WebIdentityToken: token, DurationSeconds: 900 }));
 
   it("answers AssumeRoleWithWebIdentity in the XML shape the SDK's STSClient parses", async () => {
-    const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" });
-    const before = sts.callCount;
+    const token = await world.mintToken();
+    const before = world.sts.callCount;
     const startedAt = Math.floor(Date.now() / 1000) * 1000;
     const output = await assume(token);
     expect(output.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
@@ -51,17 +43,17 @@ describe(startStsEmulator.name, () => {
     });
     expect(output.SubjectFromWebIdentityToken).toBe("system:serviceaccount:shop:orders");
     expect(output.Audience).toBe("sts.amazonaws.com");
-    expect(output.Provider).toBe(`arn:aws:iam::123456789012:oidc-provider/${issuer.issuer.slice("http://".length)}`);
-    expect(output.$metadata.requestId).toBe(sts.calls.at(-1)?.requestId);
-    expect(sts.callCount).toBe(before + 1);
-    expect(sts.credentialsIssued().map((c) => c.accessKeyId)).toContain(output.Credentials?.AccessKeyId);
+    expect(output.Provider).toBe(`arn:aws:iam::123456789012:oidc-provider/${world.issuer.issuer.slice("http://".length)}`);
+    expect(output.$metadata.requestId).toBe(world.sts.calls.at(-1)?.requestId);
+    expect(world.sts.callCount).toBe(before + 1);
+    expect(world.sts.credentialsIssued().map((c) => c.accessKeyId)).toContain(output.Credentials?.AccessKeyId);
   });
 
   it("answers GetCallerIdentity for the credentials it issued", async () => {
-    const { Credentials } = await assume(await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" }));
+    const { Credentials } = await assume(await world.mintToken());
     const signed = new STSClient({
       region: "eu-west-1",
-      endpoint: sts.endpoint,
+      endpoint: world.sts.endpoint,
       credentials: {
         accessKeyId: Credentials?.AccessKeyId ?? "",
         secretAccessKey: Credentials?.SecretAccessKey ?? "",
@@ -79,20 +71,20 @@ describe(startStsEmulator.name, () => {
     ["a token signed by a key the JWKS does not publish", { namespace: "shop", serviceAccount: "orders", signer: "untrusted" as const }, "InvalidIdentityToken", "InvalidIdentityTokenException", 400],
     ["a token for another audience", { namespace: "shop", serviceAccount: "orders", audience: "vault" }, "InvalidIdentityToken", "InvalidIdentityTokenException", 400],
   ])("refuses %s with an error the SDK parses", async (_, claims, code, name, status) => {
-    const error = await assume(await issuer.mintServiceAccountToken(claims)).catch((e: unknown) => e);
+    const error = await assume(await world.mintToken(claims)).catch((e: unknown) => e);
     expect(error).toMatchObject({ name, $fault: "client", $metadata: { httpStatusCode: status } });
-    expect((error as { $metadata: { requestId?: string } }).$metadata.requestId).toBe(sts.calls.at(-1)?.requestId);
-    expect(sts.calls.at(-1)).toMatchObject({ errorCode: code, status });
+    expect((error as { $metadata: { requestId?: string } }).$metadata.requestId).toBe(world.sts.calls.at(-1)?.requestId);
+    expect(world.sts.calls.at(-1)).toMatchObject({ errorCode: code, status });
   });
 
   it("refuses an expired token with ExpiredTokenException, by its own clock", async () => {
-    const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders", lifetimeSeconds: 600 });
+    const token = await world.mintToken({ lifetimeSeconds: 600 });
     skewMs += 601_000;
     await expect(assume(token)).rejects.toMatchObject({ name: "ExpiredTokenException", $metadata: { httpStatusCode: 400 } });
   });
 
   it("refuses an expired token with STS's own message: epoch seconds", async () => {
-    const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders", lifetimeSeconds: 600 });
+    const token = await world.mintToken({ lifetimeSeconds: 600 });
     skewMs += 601_000;
     const error = await assume(token).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/^Token expired: current date\/time \d{10} must be before the expiration date\/time\d{10}$/);
@@ -104,15 +96,16 @@ describe(startStsEmulator.name, () => {
   ])("answers IDPCommunicationError when the issuer's %s cannot be fetched", async (_, broken) => {
     // An issuer that announces a jwks_uri nobody listens on, or that is itself gone.
     const keys = await generateKeyPair("RS256");
-    const server = createServer((_request, response) => {
-      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ issuer: iss, jwks_uri: "http://127.0.0.1:1/jwks" }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const iss = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const server = await startEmulatorServer(() => ({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ issuer: iss, jwks_uri: "http://127.0.0.1:1/jwks" }),
+    }));
+    const iss = server.endpoint;
     const lonely = await startStsEmulator({ roles: [{ arn: ROLE, issuer: iss, allowedSubjects: ["*"] }] });
     const token = await new SignJWT({}).setProtectedHeader({ alg: "RS256", kid: "k" }).setIssuer(iss).setSubject("s")
       .setAudience("sts.amazonaws.com").setIssuedAt().setExpirationTime("1h").sign(keys.privateKey);
-    if (broken === "discovery") await new Promise((resolve) => server.close(resolve));
+    if (broken === "discovery") await server.close();
     const client2 = new STSClient({ region: "eu-west-1", endpoint: lonely.endpoint, maxAttempts: 1 });
     try {
       await expect(
@@ -121,20 +114,20 @@ describe(startStsEmulator.name, () => {
     } finally {
       client2.destroy();
       await lonely.close();
-      if (broken === "jwks") await new Promise((resolve) => server.close(resolve));
+      if (broken === "jwks") await server.close();
     }
   });
 
   it("holds the next answer back when told to delay, then answers normally", async () => {
-    const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" });
-    sts.injectFault({ kind: "delay", ms: 40 });
+    const token = await world.mintToken();
+    world.sts.injectFault({ kind: "delay", ms: 40 });
     const started = performance.now();
     await expect(assume(token)).resolves.toMatchObject({ Credentials: expect.any(Object) });
     expect(performance.now() - started).toBeGreaterThanOrEqual(39);
   });
 
   it("validates the session name as STS does", async () => {
-    const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" });
+    const token = await world.mintToken();
     await expect(assume(token, "has space")).rejects.toMatchObject({ name: "ValidationError" });
   });
 
@@ -144,8 +137,8 @@ describe(startStsEmulator.name, () => {
     [{ kind: "invalid-identity-token" } as const, "InvalidIdentityTokenException", 400],
     [{ kind: "http-500" } as const, "InternalFailure", 500],
   ])("fails the next call as told: %o", async (fault, name, status) => {
-    const token = await issuer.mintServiceAccountToken({ namespace: "shop", serviceAccount: "orders" });
-    sts.injectFault(fault);
+    const token = await world.mintToken();
+    world.sts.injectFault(fault);
     await expect(assume(token)).rejects.toMatchObject({ name, $metadata: { httpStatusCode: status } });
     await expect(assume(token)).resolves.toMatchObject({ Credentials: expect.any(Object) });
   });

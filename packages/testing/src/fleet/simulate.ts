@@ -88,6 +88,16 @@ export async function simulateFleet(params: FleetParams, contender: Contender): 
     random: seededRandom(seed ^ 0x5f3759df),
     outage: params.outage,
   });
+  const pods = createPods(params, contender, sts, clock, seed);
+  const run = new FleetRun(clock, {
+    quietUntil: params.shortcut === false ? undefined : contender.quietUntil,
+    joins: params.shortcut !== false && contender.joinsPendingCall === true,
+  });
+  await run.callUntil(EPOCH + params.durationMs, params.callIntervalMs, pods);
+  return { sts: sts.counts(), ...run.result(pods) };
+}
+
+function createPods(params: FleetParams, contender: Contender, sts: SimulatedSts, clock: VirtualClock, seed: number): Pod[] {
   const placement = seededRandom(seed);
   const pods: Pod[] = [];
   for (let i = 0; i < params.pods; i += 1) {
@@ -103,89 +113,116 @@ export async function simulateFleet(params: FleetParams, contender: Contender): 
       joined: 0,
     });
   }
-  // Each period the pods call in the order of their phase, so the calls come in time order without a queue.
-  const order = [...pods].sort((a, b) => a.phaseMs - b.phaseMs);
-  const quietUntil = params.shortcut === false ? undefined : contender.quietUntil;
-  const joins = params.shortcut !== false && contender.joinsPendingCall === true;
+  return pods;
+}
 
-  let calls = 0;
-  let errors = 0;
-  let expiredServed = 0;
-  let stuck = 0;
-  let maxWaitMs = 0;
+/** The contender's shortcuts, where the run uses them. */
+interface Shortcuts {
+  readonly quietUntil: ((credentials: AwsCredentialIdentity) => number) | undefined;
+  readonly joins: boolean;
+}
+
+/** One run's event loop and its counts. */
+class FleetRun {
+  #calls = 0;
+  #errors = 0;
+  #expiredServed = 0;
+  #maxWaitMs = 0;
   /** Calls were made whose callbacks may not have run yet. */
-  let dirty = false;
+  #dirty = false;
 
-  const served = (pod: Pod, credentials: AwsCredentialIdentity, calledAt: number, settledAt: number): void => {
-    maxWaitMs = Math.max(maxWaitMs, settledAt - calledAt);
+  readonly #clock: VirtualClock;
+  readonly #shortcuts: Shortcuts;
+
+  constructor(clock: VirtualClock, shortcuts: Shortcuts) {
+    this.#clock = clock;
+    this.#shortcuts = shortcuts;
+  }
+
+  /** Every pod calls every `callIntervalMs` from its start until `end`, with the clock's timers in between. */
+  async callUntil(end: number, callIntervalMs: number, pods: readonly Pod[]): Promise<void> {
+    // Each period the pods call in the order of their phase, so the calls come in time order without a queue.
+    const order = [...pods].sort((a, b) => a.phaseMs - b.phaseMs);
+    for (let period = EPOCH; period < end; period += callIntervalMs) {
+      for (const pod of order) {
+        const at = period + pod.phaseMs;
+        if (at - EPOCH < pod.startMs) continue;
+        if (at >= end) break;
+        if (this.#clock.nextTimerAt() <= at) await this.#fireTimersUntil(at);
+        this.#clock.set(at);
+        this.#call(pod, at);
+      }
+    }
+    await this.#fireTimersUntil(end);
+    await drain();
+  }
+
+  result(pods: readonly Pod[]): Omit<FleetResult, "sts"> {
+    let stuck = 0;
+    for (const pod of pods) stuck += pod.unsettled + pod.joined;
+    return { calls: this.#calls, errors: this.#errors, expiredServed: this.#expiredServed, stuck, maxWaitMs: this.#maxWaitMs };
+  }
+
+  #served(pod: Pod, credentials: AwsCredentialIdentity, calledAt: number, settledAt: number): void {
+    this.#maxWaitMs = Math.max(this.#maxWaitMs, settledAt - calledAt);
     const expiresAt = credentials.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
-    if (expiresAt <= settledAt) expiredServed += 1;
+    if (expiresAt <= settledAt) this.#expiredServed += 1;
+    const { quietUntil } = this.#shortcuts;
     if (quietUntil !== undefined && pod.knownCredentials !== credentials) pod.quietUntil = quietUntil(credentials);
     pod.knownCredentials = credentials;
-  };
+  }
 
   // Timers fire in order; before one fires, the callbacks of earlier calls run (they settled at their call time),
   // and after it, the ones it released (they settled at its time).
-  const fireTimersUntil = async (time: number): Promise<void> => {
-    while (clock.nextTimerAt() <= time) {
-      if (dirty) await drain();
-      clock.fireNext();
+  async #fireTimersUntil(time: number): Promise<void> {
+    while (this.#clock.nextTimerAt() <= time) {
+      if (this.#dirty) await drain();
+      this.#clock.fireNext();
       await drain();
-      dirty = false;
+      this.#dirty = false;
     }
-  };
+  }
 
-  const call = (pod: Pod, at: number): void => {
-    calls += 1;
-    if (quietUntil !== undefined && pod.unsettled === 0 && at < pod.quietUntil && pod.knownCredentials !== undefined) {
-      served(pod, pod.knownCredentials, at, at);
+  #call(pod: Pod, at: number): void {
+    this.#calls += 1;
+    if (this.#shortcuts.quietUntil !== undefined && pod.unsettled === 0 && at < pod.quietUntil && pod.knownCredentials !== undefined) {
+      this.#served(pod, pod.knownCredentials, at, at);
       return;
     }
-    if (joins && pod.unsettled > 0) {
+    if (this.#shortcuts.joins && pod.unsettled > 0) {
       pod.joined += 1; // they wait less than the call they joined, so the longest wait is that call's
       return;
     }
     const promise = pod.provider();
     if (promise === pod.knownPromise && pod.knownCredentials !== undefined) {
-      served(pod, pod.knownCredentials, at, at);
+      this.#served(pod, pod.knownCredentials, at, at);
       return;
     }
-    dirty = true;
+    this.#dirty = true;
     pod.unsettled += 1;
-    const firedAtCall = clock.fired;
-    const settledAt = () => (clock.fired === firedAtCall ? at : clock.now());
+    this.#settle(pod, promise, at);
+  }
+
+  /** Counts the call when it settles, at the time it settled. */
+  #settle(pod: Pod, promise: Promise<AwsCredentialIdentity>, at: number): void {
+    const firedAtCall = this.#clock.fired;
+    const settledAt = () => (this.#clock.fired === firedAtCall ? at : this.#clock.now());
     promise.then(
       (credentials) => {
         pod.unsettled -= 1;
         const when = settledAt();
-        for (; pod.joined > 0; pod.joined -= 1) served(pod, credentials, when, when);
-        served(pod, credentials, at, when);
+        for (; pod.joined > 0; pod.joined -= 1) this.#served(pod, credentials, when, when);
+        this.#served(pod, credentials, at, when);
         pod.knownPromise = promise;
       },
       () => {
         pod.unsettled -= 1;
-        errors += 1 + pod.joined;
+        this.#errors += 1 + pod.joined;
         pod.joined = 0;
-        maxWaitMs = Math.max(maxWaitMs, settledAt() - at);
+        this.#maxWaitMs = Math.max(this.#maxWaitMs, settledAt() - at);
       },
     );
-  };
-
-  const end = EPOCH + params.durationMs;
-  for (let period = EPOCH; period < end; period += params.callIntervalMs) {
-    for (const pod of order) {
-      const at = period + pod.phaseMs;
-      if (at - EPOCH < pod.startMs) continue;
-      if (at >= end) break;
-      if (clock.nextTimerAt() <= at) await fireTimersUntil(at);
-      clock.set(at);
-      call(pod, at);
-    }
   }
-  await fireTimersUntil(end);
-  await drain();
-  for (const pod of pods) stuck += pod.unsettled + pod.joined;
-  return { sts: sts.counts(), calls, errors, expiredServed, stuck, maxWaitMs };
 }
 
 /** Runs every pending promise callback: a macrotask turn comes only after the microtask queue is empty. */

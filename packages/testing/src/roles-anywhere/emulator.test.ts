@@ -1,28 +1,33 @@
 import { createHash, createPrivateKey, sign, X509Certificate } from "node:crypto";
 import { signCreateSessionRequest } from "@workload-identity/roles-anywhere";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestPki, type TestLeaf, type TestPki } from "./pki.js";
-import { type RolesAnywhereEmulator, startRolesAnywhereEmulator } from "./roles-anywhere-emulator.js";
+import { createTestPki, type TestLeaf, type TestPki } from "../pki.js";
+import { type RolesAnywhereWorld, startRolesAnywhereWorld } from "../worlds/roles-anywhere-world.js";
+import { startRolesAnywhereEmulator } from "./emulator.js";
+import type { RolesAnywhereEmulator } from "./types.js";
 
 const ANCHOR = "arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/anchor-1";
 const PROFILE = "arn:aws:rolesanywhere:eu-west-1:111122223333:profile/profile-1";
 const ROLE = "arn:aws:iam::111122223333:role/workload";
 const NOW = Date.parse("2026-11-23T12:00:00Z");
 
+let world: RolesAnywhereWorld;
 let pki: TestPki;
 let leaf: TestLeaf;
 let emulator: RolesAnywhereEmulator;
 
 beforeAll(async () => {
-  pki = await createTestPki({ keyType: "p256", now: () => NOW });
-  leaf = await pki.issueLeaf({ notBefore: new Date(NOW - 86_400_000), notAfter: new Date(NOW + 86_400_000) });
-  emulator = await startRolesAnywhereEmulator({
-    trustAnchors: [{ arn: ANCHOR, caCertificatePem: pki.rootCertificatePem }],
-    profiles: [{ arn: PROFILE, roleArns: [ROLE] }],
+  world = await startRolesAnywhereWorld({
     now: () => NOW,
+    keyType: "p256",
+    trustAnchorArn: ANCHOR,
+    profileArn: PROFILE,
+    roleArn: ROLE,
+    leaf: { notBefore: new Date(NOW - 86_400_000), notAfter: new Date(NOW + 86_400_000) },
   });
+  ({ pki, leaf, emulator } = world);
 });
-afterAll(() => emulator.close());
+afterAll(() => world.close());
 
 interface Call {
   body?: Record<string, unknown>;

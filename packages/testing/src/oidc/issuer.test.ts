@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from "node:crypto";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OidcIssuer, startOidcIssuer } from "./oidc-issuer.js";
+import { type OidcIssuer, startOidcIssuer } from "./issuer.js";
 
 describe(startOidcIssuer.name, () => {
   let issuer: OidcIssuer;
