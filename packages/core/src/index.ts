@@ -7,7 +7,10 @@ export { looksLikeSecret } from "./secret-shapes.js";
 export { type ParsedArn, parseArn, parseRoleArn, ROLE_ARN_EXAMPLE } from "./aws/arn.js";
 export { isRegion } from "./aws/region.js";
 export {
+  EXTERNAL_ID_PATTERN,
+  EXTERNAL_ID_RULE,
   isSessionDuration,
+  MAX_CHAINED_SESSION_DURATION_SECONDS,
   MAX_SESSION_DURATION_SECONDS,
   MIN_SESSION_DURATION_SECONDS,
   SESSION_NAME_PATTERN,
