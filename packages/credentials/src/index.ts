@@ -14,7 +14,11 @@ export {
   ENV_ROLE_SESSION_NAME,
   ENV_WEB_IDENTITY_TOKEN_FILE,
 } from "./env.js";
+export type { AssumeRoleOptions } from "./chain/assume-role-options.js";
 export {
+  AssumeRoleError,
+  type AssumeRoleErrorCode,
+  type AssumeRoleFailure,
   HalfConfiguredError,
   type HalfConfiguredSource,
   InvalidEnvironmentValueError,
@@ -68,10 +72,12 @@ export {
   parseArn,
   parseRoleArn,
   REDACTED,
+  type RegionInput,
   readEnv,
   readSecretFile,
   redact,
   redactValue,
+  resolveStsRegion,
   ROLE_ARN_EXAMPLE,
   registerSecret,
   SESSION_NAME_PATTERN,
