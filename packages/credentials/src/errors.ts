@@ -179,12 +179,15 @@ const ASSUME_ROLE_ADVICE: Record<AssumeRoleErrorCode, string> = {
  * not be reached. The message and {@link AssumeRoleError.roleArn} name the role asked for, not the base role.
  */
 export class AssumeRoleError extends WorkloadIdentityError {
+  /** Which failure, stable: see the README's table. */
   declare readonly code: AssumeRoleErrorCode;
   /** The role that could not be assumed (`assumeRole.roleArn`). */
   readonly roleArn: string;
-  /** See {@link AssumeRoleFailure}. */
+  /** STS's error code as sent (e.g. `AccessDenied`), or the client error's name. */
   readonly stsCode: string | undefined;
+  /** STS's request id, to quote to AWS support or find in CloudTrail. */
   readonly requestId: string | undefined;
+  /** The HTTP status of STS's answer; undefined when it was not reached. */
   readonly httpStatusCode: number | undefined;
 
   constructor(code: AssumeRoleErrorCode, roleArn: string, failure: AssumeRoleFailure, detail: string, cause?: unknown) {
