@@ -48,72 +48,86 @@ async function startRefusingS3(): Promise<{ endpoint: string; revoked: Set<strin
   };
 }
 
+interface World {
+  readonly sts: Awaited<ReturnType<typeof startStsEmulator>>;
+  readonly s3: Awaited<ReturnType<typeof startRefusingS3>>;
+  /** A client whose credentials (from a new fromTokenFile()) are cached, then revoked by the service. */
+  revokedClient(recover: boolean): Promise<S3Client>;
+}
+
+/** One `send` after the revocation: refused, one forced refresh, one retry. Milliseconds, one per run. */
+async function timeToRecovery(world: World): Promise<number[]> {
+  const recoveryMs: number[] = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    const client = await world.revokedClient(true);
+    const started = process.hrtime.bigint();
+    await client.send(new ListBucketsCommand({}));
+    recoveryMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+    client.destroy();
+  }
+  return recoveryMs;
+}
+
+/** CONCURRENT requests refused at once: STS calls, failures, S3 requests and the time for all to settle. */
+async function burst(world: World, recover: boolean) {
+  const client = await world.revokedClient(recover);
+  const stsBefore = world.sts.callCount;
+  const s3Before = world.s3.requests();
+  const started = process.hrtime.bigint();
+  const results = await Promise.allSettled(Array.from({ length: CONCURRENT }, () => client.send(new ListBucketsCommand({}))));
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  client.destroy();
+  return {
+    refreshes: world.sts.callCount - stsBefore,
+    failed: results.filter((result) => result.status === "rejected").length,
+    s3Requests: world.s3.requests() - s3Before,
+    ms,
+  };
+}
+
+function print(recoveryMs: number[], withPlugin: Awaited<ReturnType<typeof burst>>, without: Awaited<ReturnType<typeof burst>>): void {
+  console.log(`Time from the first refused request to the first that succeeds, with the plugin (median of ${RUNS}; one call: refused, forced refresh at the STS emulator, retry):`);
+  console.table([{ "median ms": median(recoveryMs).toFixed(2), "min ms": Math.min(...recoveryMs).toFixed(2), "max ms": Math.max(...recoveryMs).toFixed(2) }]);
+  console.log(`${CONCURRENT.toLocaleString("en-US")} concurrent requests refused at once (ExpiredToken):`);
+  const row = (client: string, result: typeof withPlugin) => ({
+    client,
+    "refreshes (STS calls)": result.refreshes,
+    "failed requests": result.failed,
+    "S3 requests": result.s3Requests,
+    "all settled, ms": result.ms.toFixed(0),
+  });
+  console.table([row("with credentialRecovery()", withPlugin), row("without", without)]);
+  console.log(`${withPlugin.refreshes === 1 ? "PASS" : "FAIL"} one refresh for ${CONCURRENT.toLocaleString("en-US")} concurrent refused requests (${withPlugin.refreshes})`);
+}
+
 export async function run(): Promise<void> {
   const issuer = await startOidcIssuer();
   const sts = await startStsEmulator({ roles: [{ arn: ROLE, issuer: issuer.issuer, allowedSubjects: ["system:serviceaccount:bench:app"] }] });
   const projected = await createProjectedTokenDir();
   await projected.write(await issuer.mintServiceAccountToken({ namespace: "bench", serviceAccount: "app", lifetimeSeconds: 86_400 }));
   const s3 = await startRefusingS3();
-  const provider = (): AwsCredentialIdentityProvider =>
-    fromTokenFile({
-      webIdentityTokenFile: projected.tokenFile,
-      roleArn: ROLE,
-      roleSessionName: "bench",
-      clientConfig: { region: "eu-west-1", endpoint: sts.endpoint },
-    });
-  const client = (credentials: AwsCredentialIdentityProvider, recover: boolean): S3Client => {
-    const made = new S3Client({ region: "eu-west-1", endpoint: s3.endpoint, forcePathStyle: true, credentials });
-    if (recover) made.middlewareStack.use(credentialRecovery());
-    return made;
+  const world: World = {
+    sts,
+    s3,
+    async revokedClient(recover) {
+      const credentials: AwsCredentialIdentityProvider = fromTokenFile({
+        webIdentityTokenFile: projected.tokenFile,
+        roleArn: ROLE,
+        roleSessionName: "bench",
+        clientConfig: { region: "eu-west-1", endpoint: sts.endpoint },
+      });
+      const client = new S3Client({ region: "eu-west-1", endpoint: s3.endpoint, forcePathStyle: true, credentials });
+      if (recover) client.middlewareStack.use(credentialRecovery());
+      await client.send(new ListBucketsCommand({}));
+      s3.revoked.add((await credentials()).accessKeyId);
+      return client;
+    },
   };
-  /** A client whose credentials are cached, then revoked by the service. */
-  const revokedClient = async (recover: boolean) => {
-    const credentials = provider();
-    const made = client(credentials, recover);
-    await made.send(new ListBucketsCommand({}));
-    s3.revoked.add((await credentials()).accessKeyId);
-    return { made, credentials };
-  };
-
   try {
     // Warm the code paths (module loading, sockets) before measuring.
-    await (await revokedClient(true)).made.send(new ListBucketsCommand({}));
-
-    const recoveryMs: number[] = [];
-    for (let i = 0; i < RUNS; i += 1) {
-      const { made } = await revokedClient(true);
-      const started = process.hrtime.bigint();
-      await made.send(new ListBucketsCommand({}));
-      recoveryMs.push(Number(process.hrtime.bigint() - started) / 1e6);
-      made.destroy();
-    }
-
-    const burst = async (recover: boolean) => {
-      const { made } = await revokedClient(recover);
-      const stsBefore = sts.callCount;
-      const s3Before = s3.requests();
-      const started = process.hrtime.bigint();
-      const results = await Promise.allSettled(Array.from({ length: CONCURRENT }, () => made.send(new ListBucketsCommand({}))));
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      made.destroy();
-      return {
-        refreshes: sts.callCount - stsBefore,
-        failed: results.filter((result) => result.status === "rejected").length,
-        s3Requests: s3.requests() - s3Before,
-        ms,
-      };
-    };
-    const withPlugin = await burst(true);
-    const without = await burst(false);
-
-    console.log(`Time from the first refused request to the first that succeeds, with the plugin (median of ${RUNS}; one call: refused, forced refresh at the STS emulator, retry):`);
-    console.table([{ "median ms": median(recoveryMs).toFixed(2), "min ms": Math.min(...recoveryMs).toFixed(2), "max ms": Math.max(...recoveryMs).toFixed(2) }]);
-    console.log(`${CONCURRENT.toLocaleString("en-US")} concurrent requests refused at once (ExpiredToken):`);
-    console.table([
-      { client: "with credentialRecovery()", "refreshes (STS calls)": withPlugin.refreshes, "failed requests": withPlugin.failed, "S3 requests": withPlugin.s3Requests, "all settled, ms": withPlugin.ms.toFixed(0) },
-      { client: "without", "refreshes (STS calls)": without.refreshes, "failed requests": without.failed, "S3 requests": without.s3Requests, "all settled, ms": without.ms.toFixed(0) },
-    ]);
-    console.log(`${withPlugin.refreshes === 1 ? "PASS" : "FAIL"} one refresh for ${CONCURRENT.toLocaleString("en-US")} concurrent refused requests (${withPlugin.refreshes})`);
+    await (await world.revokedClient(true)).send(new ListBucketsCommand({}));
+    const recoveryMs = await timeToRecovery(world);
+    print(recoveryMs, await burst(world, true), await burst(world, false));
   } finally {
     await s3.close();
     await projected.remove();
