@@ -111,6 +111,15 @@ describe(createChainedSource.name, () => {
     expect(base.source).toHaveBeenCalledTimes(1);
   });
 
+  it("never quotes the base credentials, even when the endpoint echoes the request's headers back", async () => {
+    const base = baseProvider();
+    const { sessionToken = "" } = await base.provider();
+    const sts = fakeSts(() => ({ status: 400, body: `<ErrorResponse><Error><Code>Echo</Code><Message>got X-Amz-Security-Token: ${sessionToken}</Message></Error></ErrorResponse>` }));
+    const failure = await chained({}, sts, base).source().catch((error: Error) => error);
+    expect(failure).toMatchObject({ code: "ASSUME_ROLE_FAILED", stsCode: "Echo" });
+    expect(JSON.stringify({ message: (failure as Error).message, cause: String((failure as Error).cause) })).not.toContain(sessionToken);
+  });
+
   it("gives up on an STS that does not answer by stsTimeouts.timeoutMs: ASSUME_ROLE_TIMEOUT", async () => {
     const sts = fakeSts(() => "hang");
     const started = Date.now();
