@@ -78,6 +78,16 @@ describe(credentialRecovery.name, () => {
     expect(events[0]).toMatchObject({ code: "ExpiredToken", reason: "refused-code", httpStatusCode: 400 });
   });
 
+  it("sits last in the initialize step, around identity resolution, the SDK's retries and signing", () => {
+    const s3 = new S3Client({ region: "us-east-1" });
+    s3.middlewareStack.use(credentialRecovery());
+    s3.middlewareStack.use(credentialRecovery());
+    const names = s3.middlewareStack.identify();
+    const initialize = names.filter((name) => name.endsWith("- initialize"));
+    expect(initialize.at(-1)).toBe("workloadIdentityCredentialRecoveryMiddleware - initialize");
+    expect(names.filter((name) => name.startsWith("workloadIdentityCredentialRecoveryMiddleware"))).toHaveLength(1);
+  });
+
   it("without it, the refusal reaches the caller and the cache keeps the refused credentials", async () => {
     const { provider, source } = numberedProvider();
     const service = fakeService((key) => (key === "AKIDTEST0001" ? s3Error("ExpiredToken", 400) : LISTING));
@@ -262,5 +272,6 @@ describe(credentialRecovery.name, () => {
     expect(() => credentialRecovery({ minRefreshIntervalMs: -1 })).toThrow(/minRefreshIntervalMs/);
     expect(() => credentialRecovery({ refusedCodes: [""] })).toThrow(/refusedCodes/);
     expect(() => credentialRecovery({ onEvent: 1 as never })).toThrow(/onEvent/);
+    expect(() => credentialRecovery({ logger: {} as never })).toThrow(/logger\.warn/);
   });
 });

@@ -97,6 +97,9 @@ function validateRecoveryOptions(options: CredentialRecoveryOptions): void {
   for (const name of ["onEvent", "now"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") throw new TypeError(`credentialRecovery: ${name} must be a function.`);
   }
+  if (options.logger !== undefined && typeof options.logger?.warn !== "function") {
+    throw new TypeError("credentialRecovery: logger.warn must be a function (the SDK's Logger shape).");
+  }
 }
 
 /** What the middleware of one plugin works with. */
