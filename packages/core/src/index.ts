@@ -5,9 +5,12 @@ export { safeCause } from "./safe-cause.js";
 export { isRegisteredSecret, MIN_SECRET_LENGTH, registerSecret } from "./secret-registry.js";
 export { looksLikeSecret } from "./secret-shapes.js";
 export { type ParsedArn, parseArn, parseRoleArn, ROLE_ARN_EXAMPLE } from "./aws/arn.js";
-export { isRegion } from "./aws/region.js";
+export { isRegion, type RegionInput, resolveStsRegion } from "./aws/region.js";
 export {
+  EXTERNAL_ID_PATTERN,
+  EXTERNAL_ID_RULE,
   isSessionDuration,
+  MAX_CHAINED_SESSION_DURATION_SECONDS,
   MAX_SESSION_DURATION_SECONDS,
   MIN_SESSION_DURATION_SECONDS,
   SESSION_NAME_PATTERN,

@@ -139,3 +139,71 @@ export function describeCause(error: unknown): string {
       : "";
   return redact(`${error.name}: ${error.message.split("\n")[0] ?? ""}${extra}`);
 }
+
+/** Codes of {@link AssumeRoleError}. */
+export type AssumeRoleErrorCode =
+  | "ASSUME_ROLE_ACCESS_DENIED"
+  | "ASSUME_ROLE_BASE_CREDENTIALS_REFUSED"
+  | "ASSUME_ROLE_REGION_MISSING"
+  | "ASSUME_ROLE_TIMEOUT"
+  | "ASSUME_ROLE_FAILED";
+
+/** What STS answered to a refused AssumeRole, kept on {@link AssumeRoleError}. */
+export interface AssumeRoleFailure {
+  /** STS's error code as sent (e.g. `AccessDenied`), or the client error's name. */
+  readonly stsCode: string | undefined;
+  /** STS's request id, to quote to AWS support or find in CloudTrail. */
+  readonly requestId: string | undefined;
+  /** The HTTP status of STS's answer; undefined when it was not reached. */
+  readonly httpStatusCode: number | undefined;
+}
+
+const ASSUME_ROLE_ADVICE: Record<AssumeRoleErrorCode, string> = {
+  ASSUME_ROLE_ACCESS_DENIED:
+    "Check this role's trust policy: it must allow sts:AssumeRole for the role of the base credentials (and require " +
+    "the externalId you pass, if it names one); and the base role's permissions must allow sts:AssumeRole on this role.",
+  ASSUME_ROLE_BASE_CREDENTIALS_REFUSED:
+    "STS refused the base credentials themselves, even after refreshing them once: check the base source " +
+    "(npx @workload-identity/credentials explain) and this machine's clock.",
+  ASSUME_ROLE_REGION_MISSING:
+    "Set AWS_REGION (or AWS_DEFAULT_REGION), pass assumeRole.clientConfig.region, or give the client that uses these " +
+    "credentials a region. Role chaining never falls back to us-east-1 silently.",
+  ASSUME_ROLE_TIMEOUT:
+    "STS did not answer within assumeRole.stsTimeouts: check the network path to the endpoint (proxy, firewall, VPC " +
+    "endpoint, DNS); the cache tries again at its next refresh.",
+  ASSUME_ROLE_FAILED: "Check roleArn, roleSessionName, durationSeconds (at most 3600 when chaining) and policy, and the STS endpoint.",
+};
+
+/**
+ * Role chaining (the `assumeRole` option) failed: STS refused to let the base credentials assume the role, or could
+ * not be reached. The message and {@link AssumeRoleError.roleArn} name the role asked for, not the base role.
+ */
+export class AssumeRoleError extends WorkloadIdentityError {
+  /** Which failure, stable: see the README's table. */
+  declare readonly code: AssumeRoleErrorCode;
+  /** The role that could not be assumed (`assumeRole.roleArn`). */
+  readonly roleArn: string;
+  /** STS's error code as sent (e.g. `AccessDenied`), or the client error's name. */
+  readonly stsCode: string | undefined;
+  /** STS's request id, to quote to AWS support or find in CloudTrail. */
+  readonly requestId: string | undefined;
+  /** The HTTP status of STS's answer; undefined when it was not reached. */
+  readonly httpStatusCode: number | undefined;
+
+  constructor(code: AssumeRoleErrorCode, roleArn: string, failure: AssumeRoleFailure, detail: string, cause?: unknown) {
+    const answered = [
+      failure.stsCode,
+      failure.httpStatusCode === undefined ? undefined : `HTTP ${failure.httpStatusCode}`,
+      failure.requestId === undefined ? undefined : `request id ${failure.requestId}`,
+    ].filter((part): part is string => part !== undefined);
+    super(
+      code,
+      `Role chaining: AssumeRole of ${roleArn} failed${answered.length === 0 ? "" : ` (${answered.join(", ")})`}: ${detail} ${ASSUME_ROLE_ADVICE[code]}`,
+      { cause },
+    );
+    this.roleArn = roleArn;
+    this.stsCode = failure.stsCode;
+    this.requestId = failure.requestId;
+    this.httpStatusCode = failure.httpStatusCode;
+  }
+}

@@ -6,6 +6,7 @@ import {
   type Environment,
   PRINTABLE_VARIABLES,
 } from "./env.js";
+import { type AssumeRoleOptions, resolveAssumeRoleOptions } from "./chain/assume-role-options.js";
 import { errorMessage } from "./errors.js";
 import type { ExplainedVariable, Explanation } from "./explanation.js";
 import {
@@ -16,7 +17,7 @@ import {
 } from "./from-environment-aware.js";
 import { displayPath, PATH_VARIABLES, registerEnvironmentSecrets } from "./redact.js";
 import { type CredentialSourceName, type SourceDecision, selectSource } from "./select-source.js";
-import { configurationKey, peekSharedEntry, sharedEntryOf } from "./shared-cache.js";
+import { configurationKey, peekSharedEntry, type SharedSourceState, sharedEntryOf } from "./shared-cache.js";
 import { printableMaterial } from "./sources/roles-anywhere.js";
 
 export type { ExplainedVariable, Explanation } from "./explanation.js";
@@ -71,13 +72,38 @@ async function explainUnredacted(
     warnings: [...decision.warnings],
   };
   Object.assign(explanation, await decision.bound?.describe({ env, now, warnings: explanation.warnings }));
+  if (providerInit.assumeRole !== undefined) explanation.assumeRole = chainLink(explanation, providerInit.assumeRole);
   if (resolve && decision.source !== "none") {
     await resolveThroughSharedProvider(explanation, providerInit, env);
   } else {
     const state = peekSharedEntry(configurationKey(sharedKeyOf(providerInit, env)))?.state;
-    if (state?.expiration !== undefined) explanation.credentials = { expiration: state.expiration?.toISOString() ?? null };
+    if (state !== undefined) reportState(explanation, state);
   }
   return explanation;
+}
+
+/** The second link of a role chain; the first is the source already described. */
+function chainLink(explanation: Explanation, options: AssumeRoleOptions): NonNullable<Explanation["assumeRole"]> {
+  const resolved = resolveAssumeRoleOptions(options);
+  const baseRoleArn = explanation.webIdentity?.roleArn ?? explanation.rolesAnywhere?.roleArn;
+  return {
+    base: explanation.source,
+    ...(baseRoleArn === undefined ? {} : { baseRoleArn }),
+    roleArn: resolved.roleArn,
+    roleSessionName: resolved.roleSessionName,
+    durationSeconds: resolved.durationSeconds,
+    ...(resolved.externalId === undefined ? {} : { externalId: resolved.externalId }),
+    sessionPolicy: resolved.policy !== undefined,
+  };
+}
+
+/** What the shared provider's cache (and, when chaining, the base set's cache) last resolved. */
+function reportState(explanation: Explanation, state: SharedSourceState): void {
+  if (state.expiration !== undefined) explanation.credentials = { expiration: state.expiration?.toISOString() ?? null };
+  const base = state.base?.expiration;
+  if (explanation.assumeRole !== undefined && base !== undefined) {
+    explanation.assumeRole.baseCredentials = { expiration: base?.toISOString() ?? null };
+  }
 }
 
 /** Resolves once through the provider the application's clients share, and reports what its handle then says. */
@@ -85,8 +111,11 @@ async function resolveThroughSharedProvider(explanation: Explanation, init: From
   try {
     const provider = sharedProvider(init, env);
     const credentials = await provider();
+    const state = sharedEntryOf(provider)?.state;
+    if (state !== undefined) reportState(explanation, state);
+    // What the provider just returned, even if the cache's record of it is older.
     explanation.credentials = { expiration: credentials.expiration?.toISOString() ?? null };
-    const link = sharedEntryOf(provider)?.state.link;
+    const link = state?.link;
     if (explanation.source === "sdk-chain" && link !== undefined) explanation.sdkChain = { ...explanation.sdkChain, link };
   } catch (error) {
     explanation.error = { code: (error as { code?: unknown }).code?.toString() ?? (error as Error).name, message: errorMessage(error) };

@@ -57,6 +57,25 @@ export interface Explanation {
   };
   /** The SDK chain fallback: the profile and which link answered (after a resolve). */
   sdkChain?: { profile?: string; link?: string };
+  /**
+   * Role chaining (the `assumeRole` option): the second link. The first is the source above (`source`, and its
+   * section); `credentials` are the chained ones.
+   */
+  assumeRole?: {
+    /** The source whose credentials sign AssumeRole. */
+    base: CredentialSourceName | "none";
+    /** The role of the base credentials, when the base source names one (web identity, Roles Anywhere). */
+    baseRoleArn?: string;
+    /** The role assumed with them. */
+    roleArn: string;
+    roleSessionName: string;
+    durationSeconds: number;
+    externalId?: string;
+    /** Whether a session policy narrows the chained session. */
+    sessionPolicy: boolean;
+    /** After a resolve: the expiration of the base credentials. */
+    baseCredentials?: { expiration: string | null };
+  };
   /** After a resolve: the expiration of the current credentials (`null`: they do not expire). */
   credentials?: { expiration: string | null };
 }

@@ -59,10 +59,28 @@ export function formatExplanation(explanation: Explanation): string {
     if (sdkChain.profile !== undefined) lines.push(`  profile: ${sdkChain.profile}`);
     lines.push(`  answered by: ${sdkChain.link ?? "(not resolved)"}`);
   }
-  if (credentials !== undefined) {
-    lines.push(`credentials: resolved, ${credentials.expiration === null ? "do not expire" : `expire ${credentials.expiration}`}`);
-  }
+  if (explanation.assumeRole !== undefined) lines.push(...chainLines(explanation.assumeRole));
+  if (credentials !== undefined) lines.push(`credentials: resolved, ${expiryText(credentials.expiration)}`);
   for (const warning of explanation.warnings) lines.push(`warning: ${warning}`);
   if (explanation.error !== undefined) lines.push(`error: ${explanation.error.code}: ${explanation.error.message}`);
   return `${lines.join("\n")}\n`;
+}
+
+function expiryText(expiration: string | null): string {
+  return expiration === null ? "do not expire" : `expire ${expiration}`;
+}
+
+/** The two links of a role chain, the base first. */
+function chainLines(assumeRole: NonNullable<Explanation["assumeRole"]>): string[] {
+  const baseExpiry = assumeRole.baseCredentials === undefined ? "" : `, credentials ${expiryText(assumeRole.baseCredentials.expiration)}`;
+  const extras = [
+    `${assumeRole.durationSeconds} s`,
+    ...(assumeRole.externalId === undefined ? [] : [`external id ${assumeRole.externalId}`]),
+    ...(assumeRole.sessionPolicy ? ["session policy"] : []),
+  ];
+  return [
+    "role chaining:",
+    `  1. ${assumeRole.base}${assumeRole.baseRoleArn === undefined ? "" : `: ${assumeRole.baseRoleArn}`}${baseExpiry}`,
+    `  2. AssumeRole: ${assumeRole.roleArn} as ${assumeRole.roleSessionName} (${extras.join(", ")})`,
+  ];
 }

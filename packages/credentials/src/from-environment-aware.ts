@@ -3,6 +3,8 @@ import type { Environment } from "@workload-identity/core";
 import { type RefreshOptions, withRefresh } from "@workload-identity/refresh";
 import type { FromRolesAnywhereInit } from "@workload-identity/roles-anywhere";
 import type { FromTokenFileInit } from "@workload-identity/web-identity";
+import type { AssumeRoleOptions } from "./chain/assume-role-options.js";
+import { createChainedSource } from "./chain/chained-source.js";
 import { NoCredentialSourceError } from "./errors.js";
 import { observeRefresh } from "./observe-refresh.js";
 import { registerEnvironmentSecrets } from "./redact.js";
@@ -30,7 +32,16 @@ export interface FromEnvironmentAwareInit {
   fallback?: false | SdkChainOptions;
   /** Timeouts and retries of EKS Pod Identity agent requests. */
   podIdentity?: PodIdentityOptions;
-  /** Cache and refresh windows, applied to whichever source is chosen (exactly one cache). */
+  /**
+   * Role chaining: assume this role with the chosen source's credentials (a role in another account, say). The base
+   * credentials get a cache of their own; the provider returns the chained ones, sessions of at most one hour that
+   * never outlive the base set.
+   */
+  assumeRole?: AssumeRoleOptions;
+  /**
+   * Cache and refresh windows, applied to whichever source is chosen (exactly one cache; with `assumeRole`, the same
+   * windows for the base set's cache, whose events go to the logger but not to `onEvent`).
+   */
   refresh?: RefreshOptions;
   /** Receives the choice (once, at `info`), refresh state changes and the SDK's debug lines. @defaultValue none */
   logger?: Logger;
@@ -103,13 +114,33 @@ function compose(init: FromEnvironmentAwareInit, env: Environment): SharedEntry 
   }
   const refresh = observeRefresh(refreshOptionsOf(init), state, decision.source, init.logger);
   try {
-    return { provider: withRefresh(decision.bound.create({ logger: init.logger, state }), refresh), decision, state };
+    const source = decision.bound.create({ logger: init.logger, state });
+    const chosen = init.assumeRole === undefined ? source : chainedSource(source, init.assumeRole, init, state, decision.source);
+    return { provider: withRefresh(chosen, refresh), decision, state };
   } catch (caught) {
     // Options the source refuses (an explicit option, or a value from the environment) fail every call, as a half
     // configuration does: the application starts, and the error names what to fix.
     const error = caught as Error;
     return { provider: () => Promise.reject(error), decision, state };
   }
+}
+
+/**
+ * Role chaining: the chosen source under a cache of its own (its state is `state.base`, for `explain`), then STS
+ * AssumeRole signed with what it serves; the caller applies the outer cache to the result.
+ */
+function chainedSource(
+  base: AwsCredentialIdentityProvider,
+  assumeRole: AssumeRoleOptions,
+  init: FromEnvironmentAwareInit,
+  state: SharedSourceState,
+  source: string,
+): AwsCredentialIdentityProvider {
+  const baseState: SharedSourceState = {};
+  state.base = baseState;
+  const { onEvent: _, ...refresh } = refreshOptionsOf(init);
+  const baseCache = withRefresh(base, observeRefresh(refresh, baseState, `${source} (base of assumeRole)`, init.logger));
+  return createChainedSource(baseCache, assumeRole, init.logger);
 }
 
 /**

@@ -14,7 +14,11 @@ export {
   ENV_ROLE_SESSION_NAME,
   ENV_WEB_IDENTITY_TOKEN_FILE,
 } from "./env.js";
+export type { AssumeRoleOptions } from "./chain/assume-role-options.js";
 export {
+  AssumeRoleError,
+  type AssumeRoleErrorCode,
+  type AssumeRoleFailure,
   HalfConfiguredError,
   type HalfConfiguredSource,
   InvalidEnvironmentValueError,
@@ -26,6 +30,13 @@ export {
 } from "./errors.js";
 export { type ExplainedVariable, type ExplainInit, type Explanation, explain } from "./explain.js";
 export { formatExplanation } from "./format-explanation.js";
+export {
+  CREDENTIAL_RECOVERY_MIDDLEWARE,
+  type CredentialRecoveryEvent,
+  type CredentialRecoveryOptions,
+  credentialRecovery,
+} from "./recovery/credential-recovery.js";
+export { REFUSED_CREDENTIALS_CODES, type RefusalReason } from "./recovery/refusal.js";
 export { type FromEnvironmentAwareInit, fromEnvironmentAware } from "./from-environment-aware.js";
 export type { PodIdentityOptions } from "./sources/pod-identity.js";
 export type { CredentialSourceName } from "./select-source.js";
@@ -46,11 +57,14 @@ export {
   ENV_SESSION_TOKEN,
   ENV_STS_REGIONAL_ENDPOINTS,
   type Environment,
+  EXTERNAL_ID_PATTERN,
+  EXTERNAL_ID_RULE,
   fullJitterDelayMs,
   isRegion,
   isRegisteredSecret,
   isSessionDuration,
   looksLikeSecret,
+  MAX_CHAINED_SESSION_DURATION_SECONDS,
   MAX_SESSION_DURATION_SECONDS,
   MIN_SECRET_LENGTH,
   MIN_SESSION_DURATION_SECONDS,
@@ -58,10 +72,12 @@ export {
   parseArn,
   parseRoleArn,
   REDACTED,
+  type RegionInput,
   readEnv,
   readSecretFile,
   redact,
   redactValue,
+  resolveStsRegion,
   ROLE_ARN_EXAMPLE,
   registerSecret,
   SESSION_NAME_PATTERN,

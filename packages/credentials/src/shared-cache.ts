@@ -16,6 +16,8 @@ export interface SharedSourceState {
   expiration?: Date | null;
   /** When credentials were last resolved from the source. */
   resolvedAt?: Date;
+  /** With role chaining (`assumeRole`): the same about the base credentials, in their own cache. */
+  base?: SharedSourceState;
 }
 
 /**

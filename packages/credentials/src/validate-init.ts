@@ -1,4 +1,5 @@
 import { validateRefreshOptions } from "@workload-identity/refresh";
+import { validateAssumeRoleOptions } from "./chain/assume-role-options.js";
 import type { FromEnvironmentAwareInit } from "./from-environment-aware.js";
 import { validatePodIdentityOptions } from "./sources/pod-identity.js";
 
@@ -8,7 +9,7 @@ export function validateEnvironmentAwareInit(init: FromEnvironmentAwareInit): vo
   if (init.webIdentity !== undefined && init.rolesAnywhere !== undefined) {
     throw new TypeError("fromEnvironmentAware: give webIdentity or rolesAnywhere, not both.");
   }
-  for (const name of ["webIdentity", "rolesAnywhere", "podIdentity", "refresh"] as const) {
+  for (const name of ["webIdentity", "rolesAnywhere", "podIdentity", "refresh", "assumeRole"] as const) {
     const value = init[name];
     if (value !== undefined && (value === null || typeof value !== "object")) {
       throw new TypeError(`fromEnvironmentAware: ${name} must be an object.`);
@@ -35,5 +36,6 @@ export function validateEnvironmentAwareInit(init: FromEnvironmentAwareInit): vo
     }
   }
   validatePodIdentityOptions(init.podIdentity);
+  if (init.assumeRole !== undefined) validateAssumeRoleOptions(init.assumeRole);
   validateRefreshOptions(init.refresh);
 }

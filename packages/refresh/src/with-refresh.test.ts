@@ -63,6 +63,11 @@ async function outcome<T>(promise: Promise<T>): Promise<T | { rejected: unknown 
 }
 
 describe(withRefresh.name, () => {
+  it("is marked memoized, so SDK clients call it at every request instead of caching it again", () => {
+    // The SDK wraps any other provider in a memo that keeps credentials until 5 minutes before they expire.
+    expect(withRefresh(() => Promise.resolve(credentials()))).toHaveProperty("memoized", true);
+  });
+
   describe("single flight", () => {
     it("makes one source call for 10,000 concurrent first calls and gives all of them its result", async () => {
       const c = clock();

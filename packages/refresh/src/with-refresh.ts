@@ -24,6 +24,8 @@ export interface RefreshCallOptions {
  *   ({@link RefreshTimeoutError}), so nothing a caller awaits waits forever.
  * - Decisions are made on calls, against the clock; the timers (the refresh deadline and the hot path's clock trust)
  *   are unref'd and never keep a process alive.
+ * - The provider is marked `memoized`, so SDK clients call it at every request instead of keeping what it returned in
+ *   a memo of their own: a refresh (early, or forced by a caller) reaches every client at once.
  *
  * @param source - the provider to cache, called only when a refresh is due
  * @param options - windows, retry and observability; validated here, synchronously
@@ -45,7 +47,7 @@ export function withRefresh(
     trusted: undefined,
   };
   const { now } = cache.config;
-  return (callOptions?: RefreshCallOptions) => {
+  const provider = (callOptions?: RefreshCallOptions) => {
     const forced = callOptions?.forceRefresh === true;
     // The hot path: one comparison and a promise that is already resolved.
     if (cache.trusted !== undefined && !forced) return cache.trusted.promise;
@@ -59,4 +61,7 @@ export function withRefresh(
     }
     return serveSlowly(cache, forced, callOptions);
   };
+  // AWS SDK clients wrap a provider that is not marked `memoized` in a memo of their own, which keeps the credentials
+  // it got until 5 minutes before they expire: this cache's early and forced refreshes would not reach the client.
+  return Object.assign(provider, { memoized: true });
 }

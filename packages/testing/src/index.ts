@@ -15,6 +15,7 @@ export {
   startRadosgw,
 } from "./radosgw.js";
 export { RadosgwRequestError, RadosgwStartError } from "./radosgw-errors.js";
+export { createMovableClock, LIBFAKETIME, type MovableClock, movableClockUnavailableReason } from "./movable-clock.js";
 export {
   createRadosgwIam,
   type RadosgwCredentials,

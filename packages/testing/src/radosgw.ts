@@ -48,6 +48,12 @@ export interface StartRadosgwOptions {
    * @defaultValue 90000
    */
   timeoutMs?: number;
+  /**
+   * Extra environment of the radosgw process alone (not the monitor, the OSD or the admin commands): e.g. libfaketime's
+   * `LD_PRELOAD` and `FAKETIME_TIMESTAMP_FILE`, to move the gateway's clock mid-test. `undefined` removes a variable.
+   * @defaultValue none: the daemons inherit this process's environment
+   */
+  gatewayEnv?: Readonly<Record<string, string | undefined>>;
 }
 
 const REQUIRED_BINARIES = ["ceph", "ceph-mon", "ceph-osd", "monmaptool", "radosgw", "radosgw-admin"] as const;
@@ -88,7 +94,7 @@ export async function startRadosgw(options: StartRadosgwOptions = {}): Promise<R
     const osdMs = await timed(() => startOsd(cluster, c));
     const endpoint = `http://127.0.0.1:${gatewayPort}`;
     const gatewayMs = await timed(async () => {
-      cluster.spawnDaemon("radosgw", [...c, "-f", "-n", GATEWAY_NAME]);
+      cluster.spawnDaemon("radosgw", [...c, "-f", "-n", GATEWAY_NAME], options.gatewayEnv);
       await cluster.waitUntilAnswering(endpoint);
     });
     const adminCredentials: RadosgwCredentials = { accessKeyId: ADMIN_ACCESS_KEY_ID, secretAccessKey: randomBytes(20).toString("hex") };
@@ -196,8 +202,11 @@ class Cluster {
   }
 
   /** Starts a daemon in the foreground under a watchdog shell (see WATCHDOG). */
-  spawnDaemon(command: string, args: readonly string[]): void {
-    const child = spawn("sh", ["-c", WATCHDOG, "watchdog", command, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  spawnDaemon(command: string, args: readonly string[], env?: Readonly<Record<string, string | undefined>>): void {
+    const child = spawn("sh", ["-c", WATCHDOG, "watchdog", command, ...args], {
+      stdio: ["pipe", "pipe", "pipe"],
+      ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
+    });
     const daemon: Daemon = { command, child, pid: undefined, stderr: "", exited: undefined };
     child.stdout?.setEncoding("utf8").once("data", (line: string) => {
       const pid = Number.parseInt(line, 10);

@@ -1,8 +1,8 @@
 import type { AssumeRoleWithWebIdentityCommandInput, STSClient, STSClientConfig } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsIdentityProperties, Logger } from "@aws-sdk/types";
-import { backoffCeilingMs, fullJitterDelayMs } from "@workload-identity/core";
+import { backoffCeilingMs, fullJitterDelayMs, resolveStsRegion } from "@workload-identity/core";
 import { StsRequestError, type StsRequestErrorCode, WebIdentityConfigurationError } from "./errors.js";
-import { ENV_DEFAULT_REGION, ENV_REGION, ENV_STS_REGIONAL_ENDPOINTS, readEnv } from "./environment.js";
+import { ENV_STS_REGIONAL_ENDPOINTS, readEnv } from "./environment.js";
 
 /** How the provider retries STS failures that are worth retrying. */
 export interface StsRetryOptions {
@@ -153,12 +153,8 @@ async function resolveRegion(
   configured: STSClientConfig["region"],
   caller: CallerClientConfig | undefined,
 ): Promise<string> {
-  const fromConfig = typeof configured === "function" ? await configured() : configured;
-  if (fromConfig) return fromConfig;
-  const fromEnv = readEnv(ENV_REGION) ?? readEnv(ENV_DEFAULT_REGION);
-  if (fromEnv !== undefined) return fromEnv;
-  const fromCaller = await caller?.region?.().catch(() => undefined);
-  if (fromCaller) return fromCaller;
+  const region = await resolveStsRegion(configured, caller?.region);
+  if (region !== undefined) return region;
   throw new WebIdentityConfigurationError(
     "WEB_IDENTITY_REGION_MISSING",
     "No region for the STS endpoint: set AWS_REGION (or AWS_DEFAULT_REGION), pass clientConfig.region, or give the " +

@@ -17,3 +17,11 @@ export function isSessionDuration(value: unknown): value is number {
     value <= MAX_SESSION_DURATION_SECONDS
   );
 }
+
+/** The longest session STS issues for role chaining (AssumeRole signed with a role session's credentials): 1 hour. */
+export const MAX_CHAINED_SESSION_DURATION_SECONDS = 3_600;
+
+/** STS's rule for AssumeRole's `ExternalId`: 2 to 1224 characters of letters, digits and `+=,.@:/_-`. */
+export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
+/** The rule above, for messages. */
+export const EXTERNAL_ID_RULE = "2 to 1224 characters of letters, digits and +=,.@:/_-";
