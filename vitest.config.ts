@@ -26,6 +26,7 @@ export default defineConfig({
   test: {
     projects: [
       ...workspacePackages.map((name) => project(name, `packages/${name}`)),
+      project("cli", "packages/cli"),
       project("sqs-consumer", "examples/sqs-consumer"),
     ],
     testTimeout: 30_000,

@@ -14,11 +14,11 @@ import { fileURLToPath } from "node:url";
 import { createTestPki, type RolesAnywhereEmulator, startRolesAnywhereEmulator } from "@workload-identity/testing";
 import { peakRssKiB, type TimedCommand, timeInterleaved } from "./lib/interleaved.js";
 
-const packageDir = fileURLToPath(new URL("../packages/roles-anywhere/", import.meta.url));
+const packageDir = fileURLToPath(new URL("../packages/cli/", import.meta.url));
 /** The bin, as `package.json` names it. */
-const cli = join(packageDir, "dist", "cli.cjs");
+const cli = join(packageDir, "dist", "roles-anywhere.cjs");
 /**
- * Another build of the CLI to measure beside this one (say, the last release's `dist/cli.mjs`): its cache entries
+ * Another build of the CLI to measure beside this one (say, the last release's `dist/roles-anywhere.cjs`): its cache entries
  * live in its own cache directory, since the format may differ.
  */
 const baselineCli = process.env.ROLES_ANYWHERE_BASELINE_CLI;
@@ -262,7 +262,7 @@ async function serveMemory(world: World): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run pnpm --filter @workload-identity/roles-anywhere build first`);
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run pnpm --filter @workload-identity/cli build first`);
   const world = await startWorld();
   try {
     await startTime(world);

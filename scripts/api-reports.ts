@@ -1,6 +1,7 @@
 // Checks each published package's exported API (its built declarations) against the report committed in
 // `packages/NAME/api/NAME.api.md`, and fails on any difference; `--update` rewrites the reports instead. Run after
 // `pnpm build`. A change to what users import is then a visible, deliberate diff of those files.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Extractor, ExtractorConfig } from "@microsoft/api-extractor";
 import { publishedPackages } from "./published-packages.ts";
@@ -8,6 +9,8 @@ import { publishedPackages } from "./published-packages.ts";
 const update = process.argv.includes("--update");
 let failed = 0;
 for (const { name, dir } of publishedPackages()) {
+  // A package of commands only (the CLI) exports no API.
+  if (!existsSync(join(dir, "api-extractor.json"))) continue;
   const config = ExtractorConfig.loadFileAndPrepare(join(dir, "api-extractor.json"));
   const messages: string[] = [];
   const result = Extractor.invoke(config, {

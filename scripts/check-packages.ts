@@ -85,6 +85,14 @@ try {
       AWS_CONFIG_FILE: join(beside, "no-config"),
       AWS_SHARED_CREDENTIALS_FILE: join(beside, "no-credentials"),
     });
+    // The commands, as npm linked them.
+    for (const bin of ["roles-anywhere", "workload-identity"]) {
+      try {
+        await promisify(execFile)(join(beside, "node_modules", ".bin", bin), ["--help"], { cwd: beside, env, timeout: 30_000 });
+      } catch (error) {
+        problems.push(`beside ${sdk}: \`${bin} --help\` failed: ${String((error as { stderr?: unknown }).stderr ?? error)}`);
+      }
+    }
     for (const [kind, file, probe] of [
       ["ESM", "probe.mjs", ESM_PROBE],
       ["CommonJS", "probe.cjs", CJS_PROBE],

@@ -18,7 +18,11 @@ if (unresolved.length > 0 && !packedByPnpm) {
   );
 }
 if (!existsSync("LICENSE")) problems.push(`${manifest.name} has no LICENSE file to ship.`);
-if (!existsSync("dist/index.mjs")) problems.push(`${manifest.name} is not built: run pnpm build first.`);
+// Built: every file the manifest points at (its library entry, its commands) exists.
+const entryFiles = [manifest.main, ...Object.values(manifest.bin ?? {})].filter((file) => typeof file === "string");
+if (entryFiles.length === 0 || entryFiles.some((file) => !existsSync(file))) {
+  problems.push(`${manifest.name} is not built: run pnpm build first.`);
+}
 if (problems.length > 0) {
   console.error(`prepack: ${problems.join("\n")}`);
   process.exit(1);

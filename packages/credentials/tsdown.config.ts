@@ -1,6 +1,5 @@
 import { defineConfig } from "tsdown";
 // `.ts`, not `.js`: Node 22.18+ and 24 load this config natively, and their loader does not map `.js` to `.ts`.
-import { cliBuild, libraryBuild } from "../../tsdown.base.ts";
+import { libraryBuild } from "../../tsdown.base.ts";
 
-// The library (dual ESM/CJS with types) and the `workload-identity-credentials` bin (explain, whoami; ESM only).
-export default defineConfig([{ ...libraryBuild, entry: ["src/index.ts"] }, cliBuild({ cli: "src/cli.ts" })]);
+export default defineConfig({ ...libraryBuild, entry: ["src/index.ts"] });

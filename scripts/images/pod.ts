@@ -16,7 +16,7 @@ import { podman, type PodmanResult, podmanStatus, spawnPodman } from "./podman.j
  * The credentials package's CLI in the consumer image, relative to its WORKDIR (/app). The image has no shell and no
  * npx: `kubectl exec … -- node EXPLAIN_CLI explain` is how the docs check a running pod.
  */
-export const EXPLAIN_CLI = "node_modules/@workload-identity/credentials/dist/cli.mjs";
+export const EXPLAIN_CLI = "node_modules/@workload-identity/cli/dist/workload-identity.mjs";
 
 /** The parts of a Kubernetes container spec these scenarios use. */
 export interface ContainerSpec {

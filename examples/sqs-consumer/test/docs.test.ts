@@ -234,7 +234,7 @@ describe("docs/roles-anywhere.md's certificate commands", () => {
 });
 
 describe("YAML in the docs", () => {
-  const docs = [...WALKTHROUGHS, "packages/roles-anywhere/README.md"];
+  const docs = [...WALKTHROUGHS, "packages/cli/README.md"];
   const snippets = docs.flatMap((doc) =>
     fencedBlocks(text(doc), "yaml").flatMap((block, index) =>
       parseAllDocuments(block)
@@ -254,7 +254,7 @@ describe("YAML in the docs", () => {
     }
   });
 
-  it("has the roles-anywhere README's sidecar Pod among them", () => {
-    expect(snippets.map(([name]) => name)).toContain("packages/roles-anywhere/README.md block 1 Pod");
+  it("has the CLI README's sidecar Pod among them", () => {
+    expect(snippets.map(([name]) => name)).toContain("packages/cli/README.md block 1 Pod");
   });
 });

@@ -60,7 +60,7 @@ describe.each(images)("$name image ($dockerfile)", ({ dockerfile }) => {
   });
 
   it("copies the files the workspace build needs, and keeps them in the context", () => {
-    const needed = ["package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", "tsdown.base.ts", "packages/refresh/src/index.ts", "packages/roles-anywhere/src/cli/main.ts", "packages/roles-anywhere/tsdown.config.ts", "images/runtime-rootfs.sh"];
+    const needed = ["package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml", "tsdown.base.ts", "packages/refresh/src/index.ts", "packages/cli/src/roles-anywhere/main.ts", "packages/cli/tsdown.config.ts", "images/runtime-rootfs.sh"];
     for (const path of needed) {
       expect(sources.some((source) => path === source || path.startsWith(`${source}/`)), `COPY ${path}`).toBe(true);
       expect(context, path).toContain(path);
@@ -96,8 +96,8 @@ describe("images/roles-anywhere/Dockerfile", () => {
   const last = (keyword: string) => instructions.filter((line) => line.startsWith(`${keyword} `)).at(-1);
 
   it("deploys the roles-anywhere package to /app and makes its bin the entrypoint, so a pod gives args only", () => {
-    expect(instructions.some((line) => line.includes("pnpm --filter @workload-identity/roles-anywhere deploy --prod --legacy /app"))).toBe(true);
-    const bin = String(json("packages/roles-anywhere/package.json").bin["roles-anywhere"]).replace(/^\.\//, "");
+    expect(instructions.some((line) => line.includes("pnpm --filter @workload-identity/cli deploy --prod --legacy /app"))).toBe(true);
+    const bin = String(json("packages/cli/package.json").bin["roles-anywhere"]).replace(/^\.\//, "");
     expect(last("ENTRYPOINT")).toBe(`ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/${bin}"]`);
     expect(last("CMD")).toBe('CMD ["--help"]');
   });

@@ -213,7 +213,7 @@ describe("deploy/", () => {
     });
 
     it("passes flags the CLI accepts: it gets past parsing and stops at the missing certificate (exit 1, not 2)", async () => {
-      const main = `${REPO_ROOT}packages/roles-anywhere/src/cli/main.ts`;
+      const main = `${REPO_ROOT}packages/cli/src/roles-anywhere/main.ts`;
       const result = await promisify(execFile)(process.execPath, ["--import", "tsx", main, ...args], {
         cwd: REPO_ROOT,
         env: childProcessEnv(),

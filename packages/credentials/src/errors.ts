@@ -93,7 +93,7 @@ export class SdkChainError extends WorkloadIdentityError {
       "SDK_CHAIN_NO_CREDENTIALS",
       "No workload identity is configured, and the AWS SDK's default chain (env keys, SSO, profiles, " +
         `credential_process, container credentials, instance metadata) found no credentials: ${describeCause(cause)}. ` +
-        "Configure a source (see `npx @workload-identity/credentials explain`), or sign in locally (aws sso login).",
+        "Configure a source (see `workload-identity explain`, from @workload-identity/cli), or sign in locally (aws sso login).",
       { cause, tryNextLink: true },
     );
   }
@@ -109,7 +109,7 @@ export class SdkChainFailedError extends WorkloadIdentityError {
     super(
       "SDK_CHAIN_FAILED",
       `No workload identity is configured, and the AWS SDK's default chain failed: ${describeCause(cause)}. Fix the ` +
-        "profile or login it names (see `npx @workload-identity/credentials explain`).",
+        "profile or login it names (see `workload-identity explain`, from @workload-identity/cli).",
       { cause, tryNextLink: (cause as { tryNextLink?: unknown } | undefined)?.tryNextLink === true },
     );
   }
@@ -164,7 +164,7 @@ const ASSUME_ROLE_ADVICE: Record<AssumeRoleErrorCode, string> = {
     "the externalId you pass, if it names one); and the base role's permissions must allow sts:AssumeRole on this role.",
   ASSUME_ROLE_BASE_CREDENTIALS_REFUSED:
     "STS refused the base credentials themselves, even after refreshing them once: check the base source " +
-    "(npx @workload-identity/credentials explain) and this machine's clock.",
+    "(`workload-identity explain`, from @workload-identity/cli) and this machine's clock.",
   ASSUME_ROLE_REGION_MISSING:
     "Set AWS_REGION (or AWS_DEFAULT_REGION), pass assumeRole.clientConfig.region, or give the client that uses these " +
     "credentials a region. Role chaining never falls back to us-east-1 silently.",

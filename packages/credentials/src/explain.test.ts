@@ -6,7 +6,6 @@ import { isolateEnvironment } from "../test/env.js";
 import { type PodIdentityAgent, type SignedCallRecorder, startPodIdentityAgent, startSignedCallRecorder } from "../test/servers.js";
 import { explain } from "./explain.js";
 import { formatExplanation } from "./format-explanation.js";
-import { main } from "./run-cli.js";
 import { clearSharedCredentialCache } from "./shared-cache.js";
 
 // Every secret a configuration can hold. None may appear in an explanation, a log line or CLI output.
@@ -71,8 +70,7 @@ const rolesAnywhere = () => ({
   AWS_ENDPOINT_URL_ROLESANYWHERE: recorder.endpoint,
 });
 
-// `cliResolves: false`: the CLI runs `explain --no-resolve` only (its default Pod Identity retries would take seconds).
-const cases: { name: string; env: () => Record<string, string>; source: string; cliResolves?: false }[] = [
+const cases: { name: string; env: () => Record<string, string>; source: string }[] = [
   { name: "SDK chain with static keys", env: () => ({ AWS_ACCESS_KEY_ID: "AKIASTATIC0000000001" }), source: "sdk-chain" },
   { name: "SDK chain finding nothing", env: () => ({}), source: "sdk-chain" },
   {
@@ -100,7 +98,6 @@ const cases: { name: string; env: () => Record<string, string>; source: string; 
     name: "a token pasted into AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     env: () => ({ AWS_CONTAINER_CREDENTIALS_FULL_URI: agent.uri, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: SECRETS.podTokenFile }),
     source: "pod-identity",
-    cliResolves: false,
   },
   {
     name: "a one-line base64 key in AWS_ROLES_ANYWHERE_PRIVATE_KEY, a passphrase in the _FILE variable",
@@ -119,7 +116,7 @@ const cases: { name: string; env: () => Record<string, string>; source: string; 
 ];
 
 describe(explain.name, () => {
-  it.each(cases)("$name: no planted secret in the JSON, the human form, the CLI or the logs", async ({ env, source, cliResolves }) => {
+  it.each(cases)("$name: no planted secret in the JSON, the human form or the logs", async ({ env, source }) => {
     for (const [name, value] of Object.entries(env())) vi.stubEnv(name, value);
     const lines: string[] = [];
     const log = (...content: unknown[]) => lines.push(content.map(String).join(" "));
@@ -127,13 +124,6 @@ describe(explain.name, () => {
     const explanation = await explain({ logger, podIdentity: { maxRetries: 0 } });
     expect(explanation.source).toBe(source);
     const outputs = [JSON.stringify(explanation), formatExplanation(explanation), ...lines];
-    const commands =
-      cliResolves === false
-        ? [["explain", "--no-resolve"]]
-        : [["explain"], ["explain", "--json"], ["whoami"], ["whoami", "--json"]];
-    for (const args of commands) {
-      await main(args, (t) => outputs.push(t), (t) => outputs.push(t));
-    }
     const all = outputs.join("\n");
     for (const secret of Object.values(SECRETS)) expect(all).not.toContain(secret);
     expect(all).not.toContain(JWT);
@@ -197,15 +187,5 @@ describe(explain.name, () => {
     const explanation = await explain({ resolve: false });
     expect(agent.authorizations.length).toBe(before);
     expect(explanation.credentials).toBeUndefined();
-  });
-
-  it("the CLI's --json form is the explanation, and the exit code says whether it is usable", async () => {
-    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIASTATIC0000000001");
-    const out: string[] = [];
-    expect(await main(["explain", "--json"], (t) => out.push(t), (t) => out.push(t))).toBe(0);
-    expect(JSON.parse(out.join(""))).toMatchObject({ source: "sdk-chain", sdkChain: { link: expect.stringMatching(/^fromEnv/) } });
-    vi.stubEnv("AWS_ROLE_ARN", "arn:aws:iam::1:role/r");
-    expect(await main(["explain"], () => undefined, () => undefined)).toBe(1);
-    expect(await main(["explain", "--yaml"], () => undefined, () => undefined)).toBe(2);
   });
 });

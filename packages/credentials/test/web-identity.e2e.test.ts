@@ -7,7 +7,6 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearSharedCredentialCache, explain, fromEnvironmentAware, whoami } from "../src/index.js";
-import { main } from "../src/run-cli.js";
 import { isolateEnvironment } from "./env.js";
 
 const ROLE_ARN = "arn:aws:iam::111122223333:role/orders";
@@ -82,13 +81,10 @@ describe("web identity end to end", () => {
     });
   });
 
-  it("whoami prints the account, the ARN and the source", async () => {
+  it("whoami names the account, the ARN and the source", async () => {
     const result = await whoami();
     expect(result).toMatchObject({ account: "111122223333", source: "web-identity" });
     expect(result.arn).toContain("assumed-role/orders/");
-    const out: string[] = [];
-    expect(await main(["whoami"], (t) => out.push(t), (t) => out.push(t))).toBe(0);
-    expect(out.join("")).toMatch(/account: 111122223333\narn: arn:aws:sts::111122223333:assumed-role\/orders\/.*\nuser id: .*\nsource: web-identity/);
   });
 
   it("explain reports the token's claims and, after a resolve, the expiration", async () => {

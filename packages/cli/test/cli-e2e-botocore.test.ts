@@ -24,7 +24,7 @@ import {
   startServeProcess,
 } from "./cli-support.js";
 
-// End to end: the real CLI (node --import tsx src/cli/main.ts) signs CreateSession for the Roles Anywhere emulator,
+// End to end: the real CLI (node --import tsx src/roles-anywhere/main.ts) signs CreateSession for the Roles Anywhere emulator,
 // and AWS's own clients (botocore, SDK v3) take what it prints or serves.
 
 const python = findBotocorePython();

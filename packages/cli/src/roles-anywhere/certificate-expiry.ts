@@ -1,4 +1,4 @@
-import { CERTIFICATE_EXPIRY_WARNING_MS } from "../from-roles-anywhere.js";
+import { CERTIFICATE_EXPIRY_WARNING_MS } from "@workload-identity/roles-anywhere";
 import { describeError, type JsonLogger } from "./log.js";
 
 /** What the expiry check needs to know about the certificate (the shape of `inspectCertificate`'s result). */

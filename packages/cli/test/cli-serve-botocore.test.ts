@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromContainerMetadata, fromHttp, fromInstanceMetadata, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type CliDeps, runCli } from "../src/cli/run.js";
+import { type CliDeps, runCli } from "../src/roles-anywhere/run.js";
 import {
   botocoreCredentials,
   createClock,

@@ -154,8 +154,8 @@ export async function botocoreCredentials(
 /** The package directory: child processes run there, so `--import tsx` resolves. */
 export const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 /** The CLI's TypeScript entry, run through tsx so the tests need no build. */
-export const CLI_MAIN = join(PACKAGE_DIR, "src", "cli", "main.ts");
-/** The argv that starts the CLI: `node --import tsx src/cli/main.ts`. */
+export const CLI_MAIN = join(PACKAGE_DIR, "src", "roles-anywhere", "main.ts");
+/** The argv that starts the CLI: `node --import tsx src/roles-anywhere/main.ts`. */
 export const CLI_COMMAND: readonly string[] = [process.execPath, "--import", "tsx", CLI_MAIN];
 
 /** A clean environment for a child: no AWS variable from the developer's shell leaks in. */

@@ -1,5 +1,5 @@
-import { parseRoleArn } from "../arn.js";
-import { DEFAULT_DURATION_SECONDS } from "../options.js";
+import { parseRoleArn } from "@workload-identity/core";
+import { DEFAULT_DURATION_SECONDS } from "@workload-identity/roles-anywhere";
 import type { CliCommand } from "./args.js";
 import { startBackgroundRefresh } from "./background-refresh.js";
 import { checkCertificateExpiry } from "./certificate-expiry.js";
@@ -81,7 +81,8 @@ export async function runServe(command: Extract<CliCommand, { command: "serve" }
   }
 
   // IMDS lists the role by its name without path: the ARN's last segment.
-  const { resource, accountId } = parseRoleArn(signing.roleArn);
+  // The first CreateSession succeeded, so the ARN is a role ARN; the fallback only satisfies the type.
+  const { resource, accountId } = parseRoleArn(signing.roleArn) ?? { resource: signing.roleArn, accountId: "" };
   const roleName = resource.slice(resource.lastIndexOf("/") + 1);
   let server: CredentialServer;
   try {

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestPki, type RolesAnywhereEmulator, startRolesAnywhereEmulator, type TestPki } from "@workload-identity/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { fromRolesAnywhere, inspectCertificate } from "../src/index.js";
-import { type CliDeps, runCli } from "../src/cli/run.js";
+import { fromRolesAnywhere, inspectCertificate } from "@workload-identity/roles-anywhere";
+import { type CliDeps, runCli } from "../src/roles-anywhere/run.js";
 import { createClock } from "./cli-support.js";
 
 // Polls, never sleeps; generous, as the machine is shared.

@@ -1,4 +1,4 @@
-import { WorkloadIdentityError } from "@workload-identity/refresh";
+import { WorkloadIdentityError } from "@workload-identity/core";
 
 /** A flag is missing, unknown or malformed. The message names the flag and what it expects. */
 export class CliUsageError extends WorkloadIdentityError {

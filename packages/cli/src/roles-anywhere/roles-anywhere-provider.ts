@@ -1,4 +1,4 @@
-import { fromRolesAnywhere } from "../from-roles-anywhere.js";
+import { fromRolesAnywhere } from "@workload-identity/roles-anywhere";
 import type { ProviderRequest } from "./run.js";
 
 /** Builds the library provider for the CLI's flags. Loaded only when credentials must be fetched. */

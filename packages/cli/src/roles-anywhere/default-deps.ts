@@ -19,7 +19,7 @@ export function processDeps(shutdown: Promise<string>): ProcessDeps {
   let stderrUsed = false;
   return {
     createProvider: async (request) => (await import("./roles-anywhere-provider.js")).createRolesAnywhereProvider(request),
-    inspectCertificate: async (certificate) => (await import("../inspect-certificate.js")).inspectCertificate({ certificate }),
+    inspectCertificate: async (certificate) => (await import("@workload-identity/roles-anywhere")).inspectCertificate({ certificate }),
     // One synchronous write of at most a few kilobytes (atomic on a pipe): building `process.stdout` would cost a
     // tenth of a cached `credential-process` run.
     stdout: (text) => {
