@@ -1,4 +1,4 @@
-import type { CredentialSourceName } from "./select-source.js";
+import type { CredentialSourceName } from "./source-name.js";
 
 /** A variable that decided the choice. Secret or inline values are shown as `(set)` or `(inline PEM)`. */
 export interface ExplainedVariable {

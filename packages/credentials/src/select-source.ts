@@ -2,14 +2,14 @@ import { ENV_ROLE_ARN, ENV_WEB_IDENTITY_TOKEN_FILE, type Environment, readEnv } 
 import type { RolesAnywhereSourceInit } from "@workload-identity/roles-anywhere";
 import type { TokenFileSourceInit } from "@workload-identity/web-identity";
 import { HalfConfiguredError } from "./errors.js";
+import type { CredentialSourceName } from "./source-name.js";
 import { type PodIdentityOptions, podIdentityModule } from "./sources/pod-identity.js";
 import { rolesAnywhereSource } from "./sources/roles-anywhere.js";
 import { type SdkChainOptions, sdkChainConfig, sdkChainSource } from "./sources/sdk-chain.js";
 import { type BoundSource, bind, type Detection, type SourceModule } from "./sources/source-module.js";
 import { webIdentitySource } from "./sources/web-identity.js";
 
-/** The credential sources, in selection order. */
-export type CredentialSourceName = "explicit" | "web-identity" | "pod-identity" | "roles-anywhere" | "sdk-chain";
+export type { CredentialSourceName } from "./source-name.js";
 
 /** What the options of `fromEnvironmentAware` ask for, as far as selection is concerned. */
 export interface SelectionInput {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { SourceDecision } from "./select-source.js";
+import type { SharedSourceState } from "./sources/source-state.js";
 
 /**
  * The per-process store behind `Symbol.for`, so that an application loading both the ESM and the CJS build (or two
@@ -8,17 +9,7 @@ import type { SourceDecision } from "./select-source.js";
  */
 export const SHARED_CACHE_KEY: unique symbol = Symbol.for("@workload-identity/credentials.cache") as never;
 
-/** What is known about a shared provider, for `explain` and `whoami`. Holds no secret. */
-export interface SharedSourceState {
-  /** Which link of the SDK chain answered last (sdk-chain only). */
-  link?: string;
-  /** Expiration of the credentials last resolved; `null` when they do not expire. */
-  expiration?: Date | null;
-  /** When credentials were last resolved from the source. */
-  resolvedAt?: Date;
-  /** With role chaining (`assumeRole`): the same about the base credentials, in their own cache. */
-  base?: SharedSourceState;
-}
+export type { SharedSourceState } from "./sources/source-state.js";
 
 /**
  * One shared, cached provider: a decided source, or the half configuration (or invalid value) that prevents one, so

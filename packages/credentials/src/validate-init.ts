@@ -1,6 +1,6 @@
 import { validateRefreshOptions } from "@workload-identity/refresh";
 import { validateAssumeRoleOptions } from "./chain/assume-role-options.js";
-import type { FromEnvironmentAwareInit } from "./from-environment-aware.js";
+import type { FromEnvironmentAwareInit } from "./environment-aware-init.js";
 import { validatePodIdentityOptions } from "./sources/pod-identity.js";
 
 /** Checks the options of `fromEnvironmentAware` synchronously; throws a `TypeError` naming the option and its rule. */

@@ -1,6 +1,6 @@
 import { writeSync } from "node:fs";
 import { homedir } from "node:os";
-import type { CliDeps } from "./run.js";
+import type { CliDeps } from "./cli-deps.js";
 
 /** The version printed by `roles-anywhere --version`: keep in step with package.json. */
 const VERSION = "0.1.0";

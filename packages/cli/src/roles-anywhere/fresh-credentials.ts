@@ -5,7 +5,7 @@ import type { CacheKey } from "./cache.js";
 import { writeCachedCredentials } from "./cache-write.js";
 import { describeError, type JsonLogger } from "./log.js";
 import { providerRequest } from "./provider-request.js";
-import type { CliDeps } from "./run.js";
+import type { CliDeps } from "./cli-deps.js";
 
 /** Options of {@link obtainCredentials}. */
 export interface ObtainCredentialsOptions {

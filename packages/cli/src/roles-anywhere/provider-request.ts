@@ -3,7 +3,7 @@ import type { RefreshOptions } from "@workload-identity/refresh";
 import type { SigningConfig } from "./args.js";
 import { CliUsageError } from "./errors.js";
 import { type JsonLogger, type SdkLevel, toSdkLogger } from "./log.js";
-import type { ProviderRequest } from "./run.js";
+import type { ProviderRequest } from "./cli-deps.js";
 
 /** Reads the passphrase file and assembles what the library needs. The passphrase is registered as a secret. */
 export async function providerRequest(

@@ -1,5 +1,5 @@
 import { fromRolesAnywhere } from "@workload-identity/roles-anywhere";
-import type { ProviderRequest } from "./run.js";
+import type { ProviderRequest } from "./cli-deps.js";
 
 /** Builds the library provider for the CLI's flags. Loaded only when credentials must be fetched. */
 export function createRolesAnywhereProvider(request: ProviderRequest): ReturnType<typeof fromRolesAnywhere> {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { CliDeps } from "./run.js";
+import type { CliDeps } from "./cli-deps.js";
 
 // The AWS CLI starts `credential_process` once per command: a cached answer, `--help` and `--version` must load
 // nothing but the CLI's own start path. The SDK packages (behind every error class of the library) cost more than

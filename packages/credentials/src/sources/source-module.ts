@@ -1,7 +1,7 @@
 import type { AwsCredentialIdentityProvider, Logger } from "@aws-sdk/types";
 import type { Environment } from "@workload-identity/core";
 import type { Explanation } from "../explanation.js";
-import type { SharedSourceState } from "../shared-cache.js";
+import type { SharedSourceState } from "./source-state.js";
 
 /** What a source module found in the environment. */
 export type Detection<Config> =

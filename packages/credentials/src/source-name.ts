@@ -1,0 +1,2 @@
+/** The credential sources, in selection order. */
+export type CredentialSourceName = "explicit" | "web-identity" | "pod-identity" | "roles-anywhere" | "sdk-chain";
