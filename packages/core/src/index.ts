@@ -45,3 +45,4 @@ export { type Environment, readEnv } from "./env/read-env.js";
 export { backoffCeilingMs, fullJitterDelayMs } from "./backoff.js";
 export { writePrivateFile } from "./private-file.js";
 export { readSecretFile } from "./secret-file.js";
+export { InvalidOptionError } from "./invalid-option-error.js";

@@ -60,6 +60,7 @@ export {
   EXTERNAL_ID_PATTERN,
   EXTERNAL_ID_RULE,
   fullJitterDelayMs,
+  InvalidOptionError,
   isRegion,
   isRegisteredSecret,
   isSessionDuration,

@@ -1,3 +1,4 @@
+import { InvalidOptionError } from "@workload-identity/core";
 import type { RefreshEvent } from "./events.js";
 
 const MINUTE_MS = 60_000;
@@ -135,7 +136,7 @@ export function resolveRefreshOptions(options: RefreshOptions = {}): ResolvedRef
   requireDuration("mustRefreshBeforeMs", resolved.mustRefreshBeforeMs);
   const timeout = resolved.refreshTimeoutMs;
   if (typeof timeout !== "number" || !(timeout > 0 && timeout <= MAX_TIMER_DELAY_MS)) {
-    throw new TypeError(
+    throw new InvalidOptionError(
       `refreshTimeoutMs must be a number of milliseconds above 0 and at most ${MAX_TIMER_DELAY_MS}; got ${String(timeout)}.`,
     );
   }
@@ -143,15 +144,15 @@ export function resolveRefreshOptions(options: RefreshOptions = {}): ResolvedRef
   requireDuration("retry.maxDelayMs", resolved.maxDelayMs);
   requireDuration("retry.maxDelayWithoutCredentialsMs", resolved.maxDelayWithoutCredentialsMs);
   if (resolved.refreshBeforeMs !== undefined && resolved.refreshBeforeMs < resolved.mustRefreshBeforeMs) {
-    throw new TypeError(
+    throw new InvalidOptionError(
       `refreshBeforeMs (${resolved.refreshBeforeMs}) must be at least mustRefreshBeforeMs (${resolved.mustRefreshBeforeMs}): ` +
         "the advisory window opens before the mandatory one.",
     );
   }
-  if (typeof resolved.jitter !== "boolean") throw new TypeError("jitter must be a boolean.");
+  if (typeof resolved.jitter !== "boolean") throw new InvalidOptionError("jitter must be a boolean.");
   for (const name of ["now", "random", "setTimer", "onEvent"] as const) {
     const value = resolved[name];
-    if (value !== undefined && typeof value !== "function") throw new TypeError(`${name} must be a function.`);
+    if (value !== undefined && typeof value !== "function") throw new InvalidOptionError(`${name} must be a function.`);
   }
   return resolved;
 }
@@ -165,6 +166,6 @@ function unrefTimer(callback: () => void, delayMs: number): () => void {
 
 function requireDuration(name: string, value: unknown): void {
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`${name} must be a finite number of milliseconds, 0 or more; got ${String(value)}.`);
+    throw new InvalidOptionError(`${name} must be a finite number of milliseconds, 0 or more; got ${String(value)}.`);
   }
 }

@@ -1,3 +1,4 @@
+import { InvalidOptionError } from "@workload-identity/core";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { type Cache, trust } from "./cache.js";
 import { type RefreshOptions, resolveRefreshOptions } from "./options.js";
@@ -35,7 +36,7 @@ export function withRefresh(
   source: AwsCredentialIdentityProvider,
   options?: RefreshOptions,
 ): AwsCredentialIdentityProvider {
-  if (typeof source !== "function") throw new TypeError("withRefresh: source must be a credential provider function.");
+  if (typeof source !== "function") throw new InvalidOptionError("withRefresh: source must be a credential provider function.");
   const cache: Cache = {
     source,
     config: resolveRefreshOptions(options),

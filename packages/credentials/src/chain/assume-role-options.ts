@@ -3,6 +3,7 @@ import type { STSClientConfig } from "@aws-sdk/client-sts";
 import {
   EXTERNAL_ID_PATTERN,
   EXTERNAL_ID_RULE,
+  InvalidOptionError,
   isSessionDuration,
   MAX_CHAINED_SESSION_DURATION_SECONDS,
   MIN_SESSION_DURATION_SECONDS,
@@ -66,31 +67,31 @@ export function defaultChainedSessionName(host: string = hostname()): string {
 
 /** Checks the `assumeRole` option synchronously; throws a `TypeError` naming the field and its rule. */
 export function validateAssumeRoleOptions(options: AssumeRoleOptions, where = "fromEnvironmentAware: assumeRole"): void {
-  if (options === null || typeof options !== "object") throw new TypeError(`${where} must be an object.`);
+  if (options === null || typeof options !== "object") throw new InvalidOptionError(`${where} must be an object.`);
   const { roleArn, externalId, roleSessionName, durationSeconds, policy, clientConfig, stsTimeouts } = options;
   if (typeof roleArn !== "string" || parseRoleArn(roleArn) === undefined) {
-    throw new TypeError(`${where}.roleArn must be an IAM role ARN like ${ROLE_ARN_EXAMPLE}; got ${JSON.stringify(String(roleArn).slice(0, 200))}.`);
+    throw new InvalidOptionError(`${where}.roleArn must be an IAM role ARN like ${ROLE_ARN_EXAMPLE}; got ${JSON.stringify(String(roleArn).slice(0, 200))}.`);
   }
   if (externalId !== undefined && (typeof externalId !== "string" || !EXTERNAL_ID_PATTERN.test(externalId))) {
-    throw new TypeError(`${where}.externalId must be ${EXTERNAL_ID_RULE}.`);
+    throw new InvalidOptionError(`${where}.externalId must be ${EXTERNAL_ID_RULE}.`);
   }
   if (roleSessionName !== undefined && (typeof roleSessionName !== "string" || !SESSION_NAME_PATTERN.test(roleSessionName))) {
-    throw new TypeError(`${where}.roleSessionName must be ${SESSION_NAME_RULE}.`);
+    throw new InvalidOptionError(`${where}.roleSessionName must be ${SESSION_NAME_RULE}.`);
   }
   if (durationSeconds !== undefined && !(isSessionDuration(durationSeconds) && durationSeconds <= MAX_CHAINED_SESSION_DURATION_SECONDS)) {
-    throw new TypeError(
+    throw new InvalidOptionError(
       `${where}.durationSeconds must be an integer from ${MIN_SESSION_DURATION_SECONDS} to ${MAX_CHAINED_SESSION_DURATION_SECONDS} ` +
         `(STS limits role chaining to one hour); got ${String(durationSeconds)}.`,
     );
   }
-  if (policy !== undefined && (typeof policy !== "string" || policy === "")) throw new TypeError(`${where}.policy must be a non-empty string.`);
+  if (policy !== undefined && (typeof policy !== "string" || policy === "")) throw new InvalidOptionError(`${where}.policy must be a non-empty string.`);
   if (clientConfig !== undefined && (clientConfig === null || typeof clientConfig !== "object")) {
-    throw new TypeError(`${where}.clientConfig must be an object (STSClientConfig).`);
+    throw new InvalidOptionError(`${where}.clientConfig must be an object (STSClientConfig).`);
   }
   for (const name of ["connectTimeoutMs", "timeoutMs"] as const) {
     const value = stsTimeouts?.[name];
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-      throw new TypeError(`${where}.stsTimeouts.${name} must be a positive number of milliseconds.`);
+      throw new InvalidOptionError(`${where}.stsTimeouts.${name} must be a positive number of milliseconds.`);
     }
   }
 }

@@ -11,6 +11,7 @@ import type {
   InitializeHandlerOutput,
   InitializeMiddleware,
 } from "@aws-sdk/types";
+import { InvalidOptionError } from "@workload-identity/core";
 import { REFUSED_CREDENTIALS_CODES, type RefusalReason, refusalOf } from "./refusal.js";
 import { recover } from "./recovery-state.js";
 
@@ -86,19 +87,19 @@ function isCredentials(identity: unknown): identity is AwsCredentialIdentity {
 }
 
 function validateRecoveryOptions(options: CredentialRecoveryOptions): void {
-  if (options === null || typeof options !== "object") throw new TypeError("credentialRecovery: options must be an object.");
+  if (options === null || typeof options !== "object") throw new InvalidOptionError("credentialRecovery: options must be an object.");
   const { refusedCodes, minRefreshIntervalMs } = options;
   if (refusedCodes !== undefined && (!Array.isArray(refusedCodes) || refusedCodes.some((code) => typeof code !== "string" || code === ""))) {
-    throw new TypeError("credentialRecovery: refusedCodes must be an array of non-empty error codes.");
+    throw new InvalidOptionError("credentialRecovery: refusedCodes must be an array of non-empty error codes.");
   }
   if (minRefreshIntervalMs !== undefined && !(Number.isFinite(minRefreshIntervalMs) && minRefreshIntervalMs >= 0)) {
-    throw new TypeError(`credentialRecovery: minRefreshIntervalMs must be a finite number of milliseconds, 0 or more; got ${String(minRefreshIntervalMs)}.`);
+    throw new InvalidOptionError(`credentialRecovery: minRefreshIntervalMs must be a finite number of milliseconds, 0 or more; got ${String(minRefreshIntervalMs)}.`);
   }
   for (const name of ["onEvent", "now"] as const) {
-    if (options[name] !== undefined && typeof options[name] !== "function") throw new TypeError(`credentialRecovery: ${name} must be a function.`);
+    if (options[name] !== undefined && typeof options[name] !== "function") throw new InvalidOptionError(`credentialRecovery: ${name} must be a function.`);
   }
   if (options.logger !== undefined && typeof options.logger?.warn !== "function") {
-    throw new TypeError("credentialRecovery: logger.warn must be a function (the SDK's Logger shape).");
+    throw new InvalidOptionError("credentialRecovery: logger.warn must be a function (the SDK's Logger shape).");
   }
 }
 

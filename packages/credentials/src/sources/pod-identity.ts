@@ -6,6 +6,7 @@ import {
   ENV_CONTAINER_AUTHORIZATION_TOKEN_FILE,
   ENV_CONTAINER_CREDENTIALS_FULL_URI,
   type Environment,
+  InvalidOptionError,
   readEnv,
 } from "@workload-identity/core";
 import { EKS_POD_IDENTITY_HOSTS } from "../env.js";
@@ -74,10 +75,10 @@ export function podIdentitySource(
 export function validatePodIdentityOptions(options: PodIdentityOptions | undefined): void {
   if (options === undefined) return;
   if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
-    throw new TypeError(`podIdentity.timeoutMs must be a positive number of milliseconds; got ${String(options.timeoutMs)}.`);
+    throw new InvalidOptionError(`podIdentity.timeoutMs must be a positive number of milliseconds; got ${String(options.timeoutMs)}.`);
   }
   if (options.maxRetries !== undefined && !(Number.isInteger(options.maxRetries) && options.maxRetries >= 0)) {
-    throw new TypeError(`podIdentity.maxRetries must be a whole number, 0 or more; got ${String(options.maxRetries)}.`);
+    throw new InvalidOptionError(`podIdentity.maxRetries must be a whole number, 0 or more; got ${String(options.maxRetries)}.`);
   }
 }
 
