@@ -6,12 +6,16 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { Agent, request as httpRequest } from "node:http";
-import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createTestPki, type RolesAnywhereEmulator, startRolesAnywhereEmulator } from "@workload-identity/testing";
+import {
+  createTestPki,
+  type RolesAnywhereEmulator,
+  startRolesAnywhereEmulator,
+  startSlowSockets,
+  startTokenFlood,
+} from "@workload-identity/testing";
 import { peakRssKiB, type TimedCommand, timeInterleaved } from "./lib/interleaved.js";
 
 const packageDir = fileURLToPath(new URL("../packages/cli/", import.meta.url));
@@ -114,8 +118,14 @@ async function startTime(world: World): Promise<void> {
       };
     }),
   );
-  // hyperfine gives every command one environment: the baseline, whose cache lives elsewhere, stays out of it.
-  const sameEnv = commands.filter((command) => command.env === world.env);
+  await timeWithHyperfine(world, commands.filter((command) => command.env === world.env));
+}
+
+/**
+ * The same commands under hyperfine (Debian), each command's runs in a row. hyperfine gives every command one
+ * environment: the baseline, whose cache lives elsewhere, stays out of it.
+ */
+async function timeWithHyperfine(world: World, sameEnv: TimedCommand[]): Promise<void> {
   const quoted = sameEnv.map((command) => `'${command.argv.join(" ")}'`).join(" ");
   const hyperfine = spawnSync("hyperfine", ["--version"], { encoding: "utf8" });
   if (hyperfine.status !== 0) {
@@ -148,11 +158,8 @@ function memoryMiB(pid: number): { rss: number; hwm: number } {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function serveMemory(world: World): Promise<void> {
-  if (!existsSync("/proc/self/status")) {
-    console.log("\nserve memory: needs /proc (Linux); skipped.");
-    return;
-  }
+/** `serve` as a process, and what its own log says its port is. */
+async function startServe(world: World): Promise<{ pid: number; port: number; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [cli, "serve", ...world.flags, "--port", "0"], { env: world.env, stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   const port = await new Promise<number>((resolve, reject) => {
@@ -163,101 +170,81 @@ async function serveMemory(world: World): Promise<void> {
     });
     child.on("close", (code) => reject(new Error(`serve exited with ${String(code)}: ${log}`)));
   });
-  const pid = child.pid as number;
-  const origin = `http://127.0.0.1:${port}`;
-  const wellBehaved = async (): Promise<boolean> => {
-    try {
-      const token = await fetch(`${origin}/latest/api/token`, { method: "PUT", headers: { "x-aws-ec2-metadata-token-ttl-seconds": "21600" } });
-      if (token.status !== 200) return false;
-      const answer = await fetch(`${origin}/latest/meta-data/iam/security-credentials/bench-cli`, { headers: { "x-aws-ec2-metadata-token": await token.text() } });
-      return answer.status === 200 && ((await answer.json()) as { Code?: string }).Code === "Success";
-    } catch {
-      return false;
-    }
+  return {
+    pid: child.pid as number,
+    port,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.on("close", resolve));
+    },
   };
-  try {
-    await wellBehaved();
-    await pause(3_000);
-    const idle = memoryMiB(pid);
+}
 
+/** One IMDSv2 round a client makes (token, then the role's credentials); whether it succeeded. */
+async function imdsRead(origin: string): Promise<boolean> {
+  try {
+    const token = await fetch(`${origin}/latest/api/token`, { method: "PUT", headers: { "x-aws-ec2-metadata-token-ttl-seconds": "21600" } });
+    if (token.status !== 200) return false;
+    const answer = await fetch(`${origin}/latest/meta-data/iam/security-credentials/bench-cli`, { headers: { "x-aws-ec2-metadata-token": await token.text() } });
+    return answer.status === 200 && ((await answer.json()) as { Code?: string }).Code === "Success";
+  } catch {
+    return false;
+  }
+}
+
+/** The peak RSS of each 5-second span of `durationMs`, sampled every 200 ms: whether memory keeps growing. */
+async function peaksBySpan(pid: number, durationMs: number): Promise<number[]> {
+  const spans: number[] = [];
+  const startedAt = Date.now();
+  while (Date.now() - startedAt < durationMs) {
+    await pause(200);
+    const span = Math.floor((Date.now() - startedAt) / 5_000);
+    spans[span] = Math.max(spans[span] ?? 0, memoryMiB(pid).rss);
+  }
+  return spans;
+}
+
+/** `serve`'s resident memory idle, then under slow sockets and a token flood beside a well-behaved client. */
+async function serveMemory(world: World): Promise<void> {
+  if (!existsSync("/proc/self/status")) {
+    console.log("\nserve memory: needs /proc (Linux); skipped.");
+    return;
+  }
+  const serve = await startServe(world);
+  const origin = `http://127.0.0.1:${serve.port}`;
+  try {
+    await imdsRead(origin);
+    await pause(3_000);
+    const idle = memoryMiB(serve.pid);
+    const slow = startSlowSockets({ port: serve.port, count: 200, headerIntervalMs: 500 });
+    const flood = startTokenFlood({ port: serve.port, concurrency: 16 });
     let running = true;
-    const open = new Set<Socket>();
-    let slowClosed = 0;
-    const slowSocket = (): void => {
-      const socket = connect(port, "127.0.0.1");
-      open.add(socket);
-      let timer: NodeJS.Timeout | undefined;
-      socket.on("connect", () => {
-        socket.write(`GET /latest/api/token HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`);
-        timer = setInterval(() => socket.write("X-Slow: 1\r\n"), 500);
-      });
-      socket.on("error", () => undefined);
-      socket.on("close", () => {
-        clearInterval(timer);
-        open.delete(socket);
-        if (!running) return;
-        slowClosed += 1;
-        slowSocket();
-      });
-    };
-    for (let i = 0; i < 200; i += 1) slowSocket();
-    const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-    let tokens = 0;
-    const put = () =>
-      new Promise<void>((resolve) => {
-        const req = httpRequest(
-          { host: "127.0.0.1", port, method: "PUT", path: "/latest/api/token", agent, headers: { "x-aws-ec2-metadata-token-ttl-seconds": "21600" } },
-          (res) => {
-            if (res.statusCode === 200) tokens += 1;
-            res.resume();
-            res.on("end", resolve);
-          },
-        );
-        req.on("error", () => resolve());
-        req.end();
-      });
-    const flood = Array.from({ length: 16 }, async () => {
-      while (running) await put();
-    });
-    let good = 0;
-    let bad = 0;
+    const reads = { good: 0, bad: 0 };
     const client = (async () => {
       while (running) {
-        if (await wellBehaved()) good += 1;
-        else bad += 1;
+        reads[(await imdsRead(origin)) ? "good" : "bad"] += 1;
         await pause(100);
       }
     })();
-    // Sampled every 200 ms; the peak of each 5-second span shows whether it keeps growing.
-    const spans: number[] = [];
-    const startedAt = Date.now();
-    while (Date.now() - startedAt < FLOOD_MS) {
-      await pause(200);
-      const span = Math.floor((Date.now() - startedAt) / 5_000);
-      spans[span] = Math.max(spans[span] ?? 0, memoryMiB(pid).rss);
-    }
+    const spans = await peaksBySpan(serve.pid, FLOOD_MS);
     running = false;
-    await Promise.all([...flood, client]);
-    agent.destroy();
-    for (const socket of open) socket.destroy();
+    await Promise.all([flood.stop(), client]);
+    slow.stop();
     await pause(3_000);
-    const after = memoryMiB(pid);
+    const after = memoryMiB(serve.pid);
     console.log(`\nserve resident memory (node ${process.version}, VmRSS from /proc/PID/status):`);
     console.table([
       { phase: "idle (serving, after one IMDS read)", "RSS MiB": idle.rss.toFixed(1) },
-      ...spans.map((peak, span) => ({
-        phase: `flood, seconds ${span * 5}–${span * 5 + 5}: peak`,
-        "RSS MiB": peak.toFixed(1),
-      })),
+      ...spans.map((peak, span) => ({ phase: `flood, seconds ${span * 5}–${span * 5 + 5}: peak`, "RSS MiB": peak.toFixed(1) })),
       { phase: "3 s after the flood", "RSS MiB": after.rss.toFixed(1), "VmHWM MiB": after.hwm.toFixed(1) },
     ]);
     console.log(
-      `flood: ${tokens.toLocaleString("en-US")} tokens issued, ${slowClosed.toLocaleString("en-US")} slow sockets closed by serve; ` +
-        `well-behaved client: ${good} reads succeeded, ${bad} failed`,
+      `flood: ${flood.tokensIssued().toLocaleString("en-US")} tokens issued, ` +
+        `${slow.closedLifetimesMs.length.toLocaleString("en-US")} slow sockets closed by serve; ` +
+        `well-behaved client: ${reads.good} reads succeeded, ${reads.bad} failed`,
     );
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.on("close", resolve));
+    await serve.stop();
   }
 }
 

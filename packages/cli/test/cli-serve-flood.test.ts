@@ -1,10 +1,14 @@
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { Agent, request as httpRequest } from "node:http";
-import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestPki, type RolesAnywhereEmulator, startRolesAnywhereEmulator } from "@workload-identity/testing";
+import {
+  createTestPki,
+  type RolesAnywhereEmulator,
+  startRolesAnywhereEmulator,
+  startSlowSockets,
+  startTokenFlood,
+} from "@workload-identity/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceleratedClockUnavailableReason, createAcceleratedClock } from "./accelerated-clock.js";
 import { PACKAGE_DIR, type ServeProcess, startServeProcess } from "./cli-support.js";
@@ -56,51 +60,11 @@ describe.skipIf(unavailable !== undefined)(`serve under load from other local pr
   });
 
   it("answers a well-behaved client every time while 200 slow sockets and a token PUT flood run, closing the slow ones within seconds", async () => {
-    let running = true;
     // Slow sockets: a request line and one header line every 50 ms (0.5 s on serve's clock), never the end of the
-    // headers. Each one closed is opened again, so there are always 200.
-    const lifetimesMs: number[] = [];
-    const open = new Set<Socket>();
-    const slowSocket = (): void => {
-      const openedAt = performance.now();
-      const socket = connect(serve.port, "127.0.0.1");
-      open.add(socket);
-      let timer: NodeJS.Timeout | undefined;
-      socket.on("connect", () => {
-        socket.write(`GET /latest/api/token HTTP/1.1\r\nHost: 127.0.0.1:${serve.port}\r\n`);
-        timer = setInterval(() => socket.write("X-Slow: 1\r\n"), 50);
-      });
-      socket.on("error", () => undefined);
-      socket.on("close", () => {
-        clearInterval(timer);
-        open.delete(socket);
-        if (!running) return;
-        lifetimesMs.push(performance.now() - openedAt);
-        slowSocket();
-      });
-    };
-    for (let i = 0; i < SLOW_SOCKETS; i += 1) slowSocket();
-
-    // The flood: token PUTs as fast as 16 keep-alive connections allow.
-    const agent = new Agent({ keepAlive: true, maxSockets: FLOOD_CONCURRENCY });
-    let tokensIssued = 0;
-    const putToken = () =>
-      new Promise<void>((resolve) => {
-        const req = httpRequest(
-          { host: "127.0.0.1", port: serve.port, method: "PUT", path: "/latest/api/token", agent,
-            headers: { "x-aws-ec2-metadata-token-ttl-seconds": "21600" } },
-          (res) => {
-            if (res.statusCode === 200) tokensIssued += 1;
-            res.resume();
-            res.on("end", resolve);
-          },
-        );
-        req.on("error", () => resolve());
-        req.end();
-      });
-    const flood = Array.from({ length: FLOOD_CONCURRENCY }, async () => {
-      while (running) await putToken();
-    });
+    // headers. Each one closed is opened again, so there are always 200. And the flood: token PUTs as fast as 16
+    // keep-alive connections allow.
+    const slow = startSlowSockets({ port: serve.port, count: SLOW_SOCKETS, headerIntervalMs: 50 });
+    const flood = startTokenFlood({ port: serve.port, concurrency: FLOOD_CONCURRENCY });
 
     // The well-behaved client, on the same clock as serve: 25 rounds of token, role, credentials, 1 s apart.
     const client = spawn(process.execPath, [join(PACKAGE_DIR, "test", "fixtures", "imds-client-loop.mjs")], {
@@ -119,18 +83,16 @@ describe.skipIf(unavailable !== undefined)(`serve under load from other local pr
     client.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => client.on("close", resolve));
 
-    running = false;
-    await Promise.all(flood);
-    agent.destroy();
-    for (const socket of open) socket.destroy();
+    await flood.stop();
+    slow.stop();
 
     expect({ code, stderr }).toEqual({ code: 0, stderr: expect.any(String) as string });
     expect(JSON.parse(stdout)).toEqual({ ok: 25, errors: [] });
-    expect(tokensIssued).toBeGreaterThan(1_000);
+    expect(flood.tokensIssued()).toBeGreaterThan(1_000);
     // Slow sockets are closed by serve's header deadline (3 s on its clock, which Node looks for every 0.75 s), not
     // by Node's default 60 s: every one of them, each time.
-    expect(lifetimesMs.length).toBeGreaterThanOrEqual(SLOW_SOCKETS);
-    const seconds = lifetimesMs.map((ms) => clock.fakeMs(ms) / 1000).sort((a, b) => a - b);
+    expect(slow.closedLifetimesMs.length).toBeGreaterThanOrEqual(SLOW_SOCKETS);
+    const seconds = slow.closedLifetimesMs.map((ms) => clock.fakeMs(ms) / 1000).sort((a, b) => a - b);
     expect(seconds[Math.floor(seconds.length / 2)]).toBeLessThan(10);
     expect(seconds.at(-1)).toBeLessThan(30);
   }, 120_000);

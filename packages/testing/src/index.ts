@@ -77,3 +77,4 @@ export {
   type TestLeafFiles,
 } from "./worlds/roles-anywhere-world.js";
 export { type World, type WorldWithSqs, withSqsServer } from "./worlds/with-sqs-server.js";
+export { type SlowSockets, startSlowSockets, startTokenFlood, type TokenFlood } from "./imds-load.js";
