@@ -35,8 +35,6 @@ export interface ImdsRoutesOptions {
  */
 export function createImdsHandler(options: ImdsRoutesOptions): RouteHandler {
   const { roleName, tokens } = options;
-  const now = options.now ?? Date.now;
-  const minRemainingMs = options.minRemainingMs ?? 0;
   const roleNamePaths = new Set([CREDENTIALS_PATH, `${CREDENTIALS_PATH}/`]);
   const rolePaths = new Set([`${CREDENTIALS_PATH}/${roleName}`, `${CREDENTIALS_PATH}/${roleName}/`]);
 
@@ -70,35 +68,42 @@ export function createImdsHandler(options: ImdsRoutesOptions): RouteHandler {
     if (roleNamePaths.has(path)) {
       sendText(response, 200, roleName, ttlHeader);
     } else if (rolePaths.has(path)) {
-      let served: ServedCredentials;
-      try {
-        served = await options.credentials({ minRemainingMs });
-      } catch (error) {
-        sendCredentialsUnavailable(response, error, options.redact);
-        return true;
-      }
-      const { credentials, lastUpdated } = served;
-      if (credentials.expiration.getTime() - now() < minRemainingMs) {
-        sendCredentialsUnavailable(response, new CredentialsExpiringError(credentials.expiration, minRemainingMs));
-        return true;
-      }
-      sendJson(
-        response,
-        200,
-        {
-          Code: "Success",
-          LastUpdated: formatTimestamp(lastUpdated),
-          Type: "AWS-HMAC",
-          AccessKeyId: credentials.accessKeyId,
-          SecretAccessKey: credentials.secretAccessKey,
-          Token: credentials.sessionToken ?? "",
-          Expiration: formatTimestamp(credentials.expiration),
-        },
-        ttlHeader,
-      );
+      await sendRoleCredentials(response, options, ttlHeader);
     } else {
       sendText(response, 404, "Not Found", ttlHeader);
     }
     return true;
   };
+}
+
+/** `GET …/security-credentials/ROLE_NAME`: the newest set, if it has `minRemainingMs` left (else a 500). */
+async function sendRoleCredentials(
+  response: ServerResponse,
+  options: ImdsRoutesOptions,
+  ttlHeader: Record<string, string>,
+): Promise<void> {
+  const now = options.now ?? Date.now;
+  const minRemainingMs = options.minRemainingMs ?? 0;
+  let served: ServedCredentials;
+  try {
+    served = await options.credentials({ minRemainingMs });
+  } catch (error) {
+    sendCredentialsUnavailable(response, error, options.redact);
+    return;
+  }
+  const { credentials, lastUpdated } = served;
+  if (credentials.expiration.getTime() - now() < minRemainingMs) {
+    sendCredentialsUnavailable(response, new CredentialsExpiringError(credentials.expiration, minRemainingMs));
+    return;
+  }
+  const body = {
+    Code: "Success",
+    LastUpdated: formatTimestamp(lastUpdated),
+    Type: "AWS-HMAC",
+    AccessKeyId: credentials.accessKeyId,
+    SecretAccessKey: credentials.secretAccessKey,
+    Token: credentials.sessionToken ?? "",
+    Expiration: formatTimestamp(credentials.expiration),
+  };
+  sendJson(response, 200, body, ttlHeader);
 }
