@@ -6,6 +6,7 @@
 // radosgw optionally runs on a movable clock (libfaketime), so a test can make it see credentials as expired.
 import {
   createMovableClock,
+  createWebIdentityRole,
   createProjectedTokenDir,
   type MovableClock,
   type OidcIssuer,
@@ -36,26 +37,7 @@ const policy = (action: string, resource: string) => ({
 });
 
 async function createRoles(radosgw: Radosgw, issuer: OidcIssuer): Promise<RadosgwWorld["roles"]> {
-  const providerArn = await radosgw.iam.createOpenIdConnectProvider({
-    url: issuer.issuer,
-    clientIds: ["sts.amazonaws.com"],
-    thumbprints: [issuer.certificateThumbprint],
-  });
-  const issuerHostPath = issuer.issuer.replace(/^https?:\/\//, "");
-  const orders = await radosgw.iam.createRole({
-    roleName: "orders",
-    trustPolicy: {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Federated: [providerArn] },
-          Action: ["sts:AssumeRoleWithWebIdentity"],
-          Condition: { StringEquals: { [`${issuerHostPath}:sub`]: TRUSTED_SUBJECT } },
-        },
-      ],
-    },
-  });
+  const { roleArn: orders } = await createWebIdentityRole(radosgw, issuer, { roleName: "orders", subject: TRUSTED_SUBJECT });
   await radosgw.iam.putRolePolicy({ roleName: "orders", policyName: "s3", policy: policy("s3:*", "arn:aws:s3:::orders-*") });
   await radosgw.iam.putRolePolicy({ roleName: "orders", policyName: "list", policy: policy("s3:ListAllMyBuckets", "*") });
   await radosgw.iam.putRolePolicy({ roleName: "orders", policyName: "chain", policy: policy("sts:AssumeRole", "*") });

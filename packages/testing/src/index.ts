@@ -78,3 +78,4 @@ export {
 } from "./worlds/roles-anywhere-world.js";
 export { type World, type WorldWithSqs, withSqsServer } from "./worlds/with-sqs-server.js";
 export { type SlowSockets, startSlowSockets, startTokenFlood, type TokenFlood } from "./imds-load.js";
+export { createWebIdentityRole, type WebIdentityRole } from "./radosgw-web-identity.js";

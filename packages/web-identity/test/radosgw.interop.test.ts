@@ -8,6 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createProjectedTokenDir,
+  createWebIdentityRole,
   type OidcIssuer,
   type ProjectedTokenDir,
   type Radosgw,
@@ -52,29 +53,10 @@ describe.skipIf(unavailable !== undefined)(
       issuer = await startOidcIssuer();
       tokenDir = await createProjectedTokenDir();
 
-      // As for an EKS cluster's issuer: the provider is named by the issuer without its scheme, lists the audience
-      // the tokens carry and pins the thumbprint of the certificate in the JWKS `x5c`.
-      const providerArn = await radosgw.iam.createOpenIdConnectProvider({
-        url: issuer.issuer,
-        clientIds: ["sts.amazonaws.com"],
-        thumbprints: [issuer.certificateThumbprint],
-      });
-      const issuerHostPath = issuer.issuer.replace(/^https?:\/\//, "");
-      expect(providerArn).toBe(`arn:aws:iam:::oidc-provider/${issuerHostPath}`);
-      roleArn = await radosgw.iam.createRole({
-        roleName: ROLE_NAME,
-        trustPolicy: {
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Federated: [providerArn] },
-              Action: ["sts:AssumeRoleWithWebIdentity"],
-              Condition: { StringEquals: { [`${issuerHostPath}:sub`]: TRUSTED_SUBJECT } },
-            },
-          ],
-        },
-      });
+      // As for an EKS cluster's issuer: the provider is named by the issuer without its scheme.
+      const role = await createWebIdentityRole(radosgw, issuer, { roleName: ROLE_NAME, subject: TRUSTED_SUBJECT });
+      expect(role.providerArn).toBe(`arn:aws:iam:::oidc-provider/${issuer.issuer.replace(/^https?:\/\//, "")}`);
+      roleArn = role.roleArn;
       await radosgw.iam.putRolePolicy({
         roleName: ROLE_NAME,
         policyName: "s3-all",
