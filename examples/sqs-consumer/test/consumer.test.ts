@@ -1,9 +1,8 @@
 import { type Message, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startConsumerApp } from "../src/app.js";
-import type { ConsumerApp } from "../src/app.js";
-import { type PodWorld, startPodWorld } from "./support/emulators.js";
+import { type ConsumerApp, startConsumerApp } from "@workload-identity/example-sqs-consumer";
 import { producer, remaining, sendAll, startTestConsumer } from "./support/app.js";
+import { type PodWorld, startPodWorld } from "./support/world.js";
 
 let world: PodWorld;
 let running: ConsumerApp | undefined;
@@ -28,7 +27,7 @@ async function newQueue(): Promise<string> {
 }
 
 async function start(options: Omit<Parameters<typeof startTestConsumer>[0], "podEnv">) {
-  const started = await startTestConsumer({ podEnv: world.podEnv, ...options });
+  const started = await startTestConsumer({ podEnv: world.env, ...options });
   running = started.app;
   return started;
 }
@@ -97,8 +96,8 @@ describe(startConsumerApp.name, () => {
     let deliveries = 0;
     const { app } = await start({
       queueUrl,
-      // Visibility 2 s, heartbeat every 2/3 s; the handler takes 2.5 s. Two loops: the second would get the
-      // message again if its visibility lapsed.
+      // Visibility 2 s, sqs-consumer's heartbeat every 2/3 s; the handler takes 2.5 s. Two loops: the second would
+      // get the message again if its visibility lapsed.
       env: { VISIBILITY_TIMEOUT: "2", CONCURRENCY: "2" },
       handler: async () => {
         deliveries += 1;
@@ -125,7 +124,8 @@ describe(startConsumerApp.name, () => {
     });
     const { app, logs } = await start({
       queueUrl,
-      // Heartbeat every 2/3 s: without letting the failed message go, it would keep it hidden with the slow one.
+      // sqs-consumer's heartbeat every 2/3 s extends the whole batch: the failed message, already visible again, is
+      // no longer in flight, so SQS refuses to hide it again.
       env: { VISIBILITY_TIMEOUT: "2", CONCURRENCY: "1" },
       handler: async (message) => {
         if (message.Body === "fails") throw new Error("downstream refused");
@@ -179,7 +179,7 @@ describe(startConsumerApp.name, () => {
     expect(logs.filter((l) => /using web-identity/.test(l.msg))).toHaveLength(1);
   });
 
-  it("backs off while the queue server is down, turns unready, and recovers without a restart", async () => {
+  it("pauses after each failed receive while the queue server is down, turns unready, and recovers without a restart", async () => {
     const queueUrl = await newQueue();
     const handled: string[] = [];
     const { app, logs, probe } = await start({
@@ -219,28 +219,35 @@ describe(startConsumerApp.name, () => {
     // Logged once when it broke and once when it came back, not at every failed poll.
     const outage = logs.filter((l) => l.msg.startsWith("cannot reach the queue") || l.msg === "queue reachable again");
     expect(outage.map((l) => l.msg)).toEqual(
-      expect.arrayContaining(["cannot reach the queue; retrying with backoff", "queue reachable again"]),
+      expect.arrayContaining(["cannot reach the queue; retrying", "queue reachable again"]),
     );
     expect(outage.length).toBeLessThanOrEqual(4);
     expect(app.metrics.pollErrors).toBeGreaterThan(outage.length);
   });
 
-  it("backs off while the credentials fail, turns unready saying so, and recovers without a restart", async () => {
+  it("pauses after each failed receive while the credentials fail, turns unready saying so, and recovers without a restart", async () => {
     const queueUrl = await newQueue();
     // STS refuses the token a few times (as when the role's trust policy is being fixed), then accepts it.
     world.sts.injectFault({ kind: "invalid-identity-token" }, 3);
     try {
-      const { app, logs, probe } = await start({ queueUrl, handler: async () => undefined });
+      const pauseMs = 250;
+      const startedAt = Date.now();
+      const { app, logs, probe } = await start({ queueUrl, handler: async () => undefined, receiveErrorPauseMs: pauseMs });
       const ready = await probe("/readyz");
       expect(ready.status).toBe(503);
       expect(JSON.parse(ready.body)).toMatchObject({ reasons: [expect.stringMatching(/^credentials failing \(/)] });
       expect((await probe("/livez")).status).toBe(200);
       await vi.waitFor(async () => expect((await probe("/readyz")).status).toBe(200), { timeout: 15_000, interval: 50 });
+      // One failed receive per pause at most. Between STS's refusals the credential cache backs off and fails each call
+      // at once: sqs-consumer, which pauses only after errors it recognises (a 403, its list of codes), would poll
+      // again at once, thousands of times (the override in src/queue-consumers.ts).
+      expect(app.metrics.pollErrors).toBeGreaterThanOrEqual(1);
+      expect(app.metrics.pollErrors).toBeLessThanOrEqual(Math.ceil((Date.now() - startedAt) / pauseMs) + 1);
       await sendAll(producer(world.sqs.endpoint), queueUrl, ["after"]);
       await vi.waitFor(() => expect(app.metrics.deleted).toBe(1), { timeout: 10_000, interval: 50 });
       expect(app.metrics.credentialRefreshFailures).toBeGreaterThanOrEqual(1);
       const changes = logs.filter((l) => l.msg.startsWith("cannot get credentials") || l.msg === "queue reachable again");
-      expect(changes.map((l) => l.msg)).toEqual(["cannot get credentials for the queue; retrying with backoff", "queue reachable again"]);
+      expect(changes.map((l) => l.msg)).toEqual(["cannot get credentials for the queue; retrying", "queue reachable again"]);
     } finally {
       world.sts.clearFaults();
     }

@@ -4,8 +4,7 @@ import { promisify } from "node:util";
 import { childProcessEnv } from "@workload-identity/testing";
 import { describe, expect, it } from "vitest";
 import { containerOf, type ContainerSpec, environmentOf, expandReferences, memoryBytes, type ManifestObject, type PodSpec, podSpecOf } from "../../../scripts/images/pod.js";
-import { loadConfig, parseAddress } from "../src/config.js";
-import { RETURN_ON_TIMEOUT_MS } from "../src/queue-worker.js";
+import { loadConfig, parseAddress, RETURN_ON_TIMEOUT_MS } from "@workload-identity/example-sqs-consumer";
 import { DEPLOY, type ManifestFolder, manifestFolders, measuredPeaksMiB, REPO_ROOT, validateObject } from "./support/manifests.js";
 
 // What is checked here is what a bad edit would break at deploy time: the Kubernetes schemas (kubernetes-models), and

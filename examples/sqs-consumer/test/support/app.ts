@@ -1,10 +1,12 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { vi } from "vitest";
-import { type ConsumerApp, startConsumerApp } from "../../src/app.js";
-import type { BackoffOptions } from "../../src/backoff.js";
-import { loadConfig } from "../../src/config.js";
-import type { MessageHandler } from "../../src/queue-worker.js";
-import type { CredentialsFactory } from "../../src/sqs-client.js";
+import {
+  type ConsumerApp,
+  type CredentialsFactory,
+  loadConfig,
+  type MessageHandler,
+  startConsumerApp,
+} from "@workload-identity/example-sqs-consumer";
 import { captureLogs, type LogLine } from "./logs.js";
 
 const BUILD_INFO = { name: "test-consumer", version: "0.0.0", gitCommit: "abc123", buildTime: "now", node: process.version, platform: "test" };
@@ -19,7 +21,7 @@ export async function startTestConsumer(options: {
   handler: MessageHandler;
   env?: Record<string, string>;
   credentials?: CredentialsFactory;
-  backoff?: BackoffOptions;
+  receiveErrorPauseMs?: number;
 }): Promise<{ app: ConsumerApp; logs: LogLine[]; probe: (path: string) => Promise<{ status: number; body: string }> }> {
   const env = {
     ...options.podEnv,
@@ -38,7 +40,7 @@ export async function startTestConsumer(options: {
     logger,
     buildInfo: BUILD_INFO,
     handler: options.handler,
-    backoff: options.backoff ?? { baseDelayMs: 50, maxDelayMs: 400 },
+    receiveErrorPauseMs: options.receiveErrorPauseMs ?? 200,
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   });
   const probe = async (path: string) => {
