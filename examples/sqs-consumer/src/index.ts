@@ -16,5 +16,5 @@ export { handleMessage } from "./handler.js";
 export type { Health, LoopPhase, ProbeResult } from "./health.js";
 export { createLogger } from "./logger.js";
 export { CREDENTIAL_RECOVERY_EVENT_TYPES, Metrics } from "./metrics.js";
-export { RECEIVE_ERROR_PAUSE_MS, type StopResult } from "./queue-consumers.js";
+export { RECEIVE_ERROR_PAUSE_MS, STOP_CHECK_INTERVAL_MS, type StopResult } from "./queue-consumers.js";
 export type { CredentialProvider, CredentialsFactory } from "./sqs-client.js";

@@ -14,6 +14,12 @@ import { returnToQueue } from "./return-to-queue.js";
 /** sqs-consumer's own default `authenticationErrorTimeout`: the pause after a failed receive. */
 export const RECEIVE_ERROR_PAUSE_MS = 10_000;
 
+/**
+ * sqs-consumer looks once a second whether a stopped loop's work is done (`pollingCompleteWaitTimeMs`): the shutdown
+ * timeout is noticed up to this late.
+ */
+export const STOP_CHECK_INTERVAL_MS = 1_000;
+
 /** Options of {@link createQueueConsumers}. */
 export interface QueueConsumersOptions {
   readonly config: Pick<
