@@ -1,48 +1,29 @@
 // The consumer's credentials beyond the pod's own role: credentialRecovery() when SQS refuses a set the cache still
 // holds, and role chaining through ASSUME_ROLE_ARN. Credentials live 15 minutes here, so only the tests refresh them.
-import type { ConsumerApp } from "@workload-identity/example-sqs-consumer";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { producer, sendAll, startTestConsumer } from "./support/app.js";
-import { type PodWorld, startPodWorld } from "./support/world.js";
+import { describe, expect, it, vi } from "vitest";
+import { producer, sendAll, useTestConsumers } from "./support/app.js";
 
 const ROLE_B = "arn:aws:iam::444455556666:role/reports";
 
-let world: PodWorld;
-let running: ConsumerApp | undefined;
-let queueCount = 0;
-
-beforeAll(async () => {
-  world = await startPodWorld({ credentialLifetimeSeconds: 900, chainedRoles: [{ arn: ROLE_B, externalId: "shop-42" }] });
-});
-afterAll(async () => {
-  await world.close();
-});
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-  vi.unstubAllEnvs();
-});
+const pod = useTestConsumers({ credentialLifetimeSeconds: 900, chainedRoles: [{ arn: ROLE_B, externalId: "shop-42" }] }, "credentials-test");
 
 async function start(env: Record<string, string> = {}) {
-  queueCount += 1;
-  const queueUrl = await world.sqs.createQueue(`credentials-test-${queueCount}`);
-  const started = await startTestConsumer({ podEnv: world.env, queueUrl, env, handler: async () => undefined });
-  running = started.app;
-  return { ...started, queueUrl };
+  const queueUrl = await pod.newQueue();
+  return { ...(await pod.start({ queueUrl, env, handler: async () => undefined })), queueUrl };
 }
 
-const consumerCalls = () => world.sqs.signedCalls.filter((call) => call.accessKeyId !== "AKIDPRODUCER");
+const consumerCalls = () => pod.world.sqs.signedCalls.filter((call) => call.accessKeyId !== "AKIDPRODUCER");
 
 describe("credentialRecovery() on the consumer's SQS client", () => {
   it("refreshes credentials SQS refuses, retries the call once, and counts it in /metrics", async () => {
     const { app, logs, probe, queueUrl } = await start();
-    await sendAll(producer(world.sqs.endpoint), queueUrl, ["before"]);
+    await sendAll(producer(pod.world.sqs.endpoint), queueUrl, ["before"]);
     await vi.waitFor(() => expect(app.metrics.deleted).toBe(1), { timeout: 10_000, interval: 50 });
 
     // As when the session is revoked: SQS refuses the key the cache still holds, valid for 15 more minutes.
     const refusedKey = consumerCalls().at(-1)?.accessKeyId ?? "";
-    world.sqs.refuseCredentials(refusedKey);
-    await sendAll(producer(world.sqs.endpoint), queueUrl, ["after"]);
+    pod.world.sqs.refuseCredentials(refusedKey);
+    await sendAll(producer(pod.world.sqs.endpoint), queueUrl, ["after"]);
     await vi.waitFor(() => expect(app.metrics.deleted).toBe(2), { timeout: 10_000, interval: 50 });
 
     expect(app.metrics.credentialRecoveryEvents).toMatchObject({ "credentials-refused": 1, "refresh-forced": 1, retried: 1, "not-retried": 0 });
@@ -55,7 +36,7 @@ describe("credentialRecovery() on the consumer's SQS client", () => {
     const after = calls.slice(calls.findLastIndex((call) => call.accessKeyId === refusedKey) + 1);
     expect(after.length).toBeGreaterThan(0);
     expect(new Set(after.map((call) => call.accessKeyId)).size).toBe(1);
-    expect(world.sts.credentialsIssued().map((c) => c.accessKeyId)).toContain(after[0]?.accessKeyId);
+    expect(pod.world.sts.credentialsIssued().map((c) => c.accessKeyId)).toContain(after[0]?.accessKeyId);
     expect(logs.filter((l) => l.component === "credentials" && /refused the credentials \(InvalidClientTokenId/.test(l.msg))).toHaveLength(1);
   });
 });
@@ -63,16 +44,16 @@ describe("credentialRecovery() on the consumer's SQS client", () => {
 describe("role chaining (ASSUME_ROLE_ARN)", () => {
   it("signs every SQS call with role B's credentials, assumed with the pod's and its external id", async () => {
     const { app, queueUrl } = await start({ ASSUME_ROLE_ARN: ROLE_B, ASSUME_ROLE_EXTERNAL_ID: "shop-42" });
-    world.sqs.clearSignedCalls();
-    await sendAll(producer(world.sqs.endpoint), queueUrl, ["chained"]);
+    pod.world.sqs.clearSignedCalls();
+    await sendAll(producer(pod.world.sqs.endpoint), queueUrl, ["chained"]);
     await vi.waitFor(() => expect(app.metrics.deleted).toBe(1), { timeout: 10_000, interval: 50 });
 
     const roleBKeys = new Set(
-      world.sts.credentialsIssued().filter((c) => c.assumedRoleArn.startsWith("arn:aws:sts::444455556666:assumed-role/reports/")).map((c) => c.accessKeyId),
+      pod.world.sts.credentialsIssued().filter((c) => c.assumedRoleArn.startsWith("arn:aws:sts::444455556666:assumed-role/reports/")).map((c) => c.accessKeyId),
     );
     expect(consumerCalls().length).toBeGreaterThan(0);
     for (const call of consumerCalls()) expect(roleBKeys.has(call.accessKeyId), call.action).toBe(true);
-    const assumeRole = world.sts.calls.filter((call) => call.action === "AssumeRole");
+    const assumeRole = pod.world.sts.calls.filter((call) => call.action === "AssumeRole");
     expect(assumeRole.at(-1)).toMatchObject({ roleArn: ROLE_B, status: 200, signed: true });
   });
 
@@ -81,6 +62,6 @@ describe("role chaining (ASSUME_ROLE_ARN)", () => {
     const ready = await probe("/readyz");
     expect(ready.status).toBe(503);
     expect(JSON.parse(ready.body)).toMatchObject({ reasons: [expect.stringMatching(/^credentials failing \(ASSUME_ROLE_ACCESS_DENIED, /)] });
-    expect(world.sts.calls.at(-1)).toMatchObject({ action: "AssumeRole", roleArn: ROLE_B, status: 403, errorCode: "AccessDenied" });
+    expect(pod.world.sts.calls.at(-1)).toMatchObject({ action: "AssumeRole", roleArn: ROLE_B, status: 403, errorCode: "AccessDenied" });
   });
 });
