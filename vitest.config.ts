@@ -16,9 +16,10 @@ const project = (name: string, root: string) => ({
   test: { name, root, include: ["src/**/*.test.ts", "test/**/*.test.ts"] },
 });
 
-// Subpath entries, listed before the packages' own so the longer name wins.
+// Subpath entries, listed before the packages' own so the longer name wins; then the example's public entry.
 const subpaths = {
   "@workload-identity/core/redaction": fileURLToPath(new URL("./packages/core/src/redaction.ts", import.meta.url)),
+  "@workload-identity/example-sqs-consumer": fileURLToPath(new URL("./examples/sqs-consumer/src/index.ts", import.meta.url)),
 };
 
 export default defineConfig({

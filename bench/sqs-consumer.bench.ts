@@ -9,10 +9,7 @@ import { type AddressInfo, createServer } from "node:net";
 import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { type SqsServer, type StsEmulator, startWebIdentityWorld, withSqsServer } from "@workload-identity/testing";
-import { startConsumerApp } from "../examples/sqs-consumer/src/app.js";
-import { loadConfig } from "../examples/sqs-consumer/src/config.js";
-import { createLogger } from "../examples/sqs-consumer/src/logger.js";
-import type { CredentialsFactory } from "../examples/sqs-consumer/src/sqs-client.js";
+import { type CredentialsFactory, createLogger, loadConfig, startConsumerApp } from "@workload-identity/example-sqs-consumer";
 import { median } from "./lib/hot-path.js";
 
 // Rounds of a second or two; credentials living 3 s are refreshed 0.75–1.5 s after they are fetched, inside each round.

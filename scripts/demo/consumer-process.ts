@@ -41,6 +41,60 @@ export function startConsumerProcess(env: Record<string, string>, print: (line: 
   return followJsonLines(child, print, "the consumer");
 }
 
+/** A caller of `waitFor`, until a line matches. */
+interface Waiter {
+  readonly predicate: (line: LogLine) => boolean;
+  readonly resolve: (line: LogLine) => void;
+}
+
+/** Calls `onLine` with each JSON line of `stream` as it arrives (a line that is not JSON as `{ level: "raw" }`). */
+function onJsonLines(stream: NodeJS.ReadableStream | null, onLine: (line: LogLine, raw: string) => void): void {
+  let pending = "";
+  stream?.setEncoding("utf8").on("data", (chunk: string) => {
+    pending += chunk;
+    const parts = pending.split("\n");
+    pending = parts.pop() ?? "";
+    for (const raw of parts) {
+      if (raw.trim() === "") continue;
+      let line: LogLine;
+      try {
+        line = JSON.parse(raw) as LogLine;
+      } catch {
+        line = { level: "raw", msg: raw };
+      }
+      onLine(line, raw);
+    }
+  });
+}
+
+/** `waitFor` of {@link ConsumerProcess}: a line already seen, or the next to match; rejects at the exit or the timeout. */
+function lineWaiter(lines: readonly LogLine[], waiters: Set<Waiter>, exited: ConsumerProcess["exited"], name: string): ConsumerProcess["waitFor"] {
+  return (predicate, what, timeoutMs) => {
+    const seen = lines.find(predicate);
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        predicate,
+        resolve: (line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      waiters.add(waiter);
+      void exited.then(({ code, signal }) => {
+        if (!waiters.has(waiter)) return;
+        waiters.delete(waiter);
+        clearTimeout(timer);
+        reject(new Error(`${name} exited (code ${code}, signal ${signal}) while waiting for ${what}`));
+      });
+    });
+  };
+}
+
 /**
  * Follows a child that logs JSON lines (the consumer on stdout; `podman run` attached to a container; the
  * roles-anywhere CLI on stderr): parses each line of `stream` as it arrives, hands it to `print`, and lets callers wait
@@ -53,29 +107,16 @@ export function followJsonLines(
   stream: "stdout" | "stderr" = "stdout",
 ): ConsumerProcess {
   const lines: LogLine[] = [];
-  const waiters = new Set<{ predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }>();
-  let pending = "";
+  const waiters = new Set<Waiter>();
   let stderr = "";
   const [logs, other] = stream === "stdout" ? [child.stdout, child.stderr] : [child.stderr, child.stdout];
-  logs?.setEncoding("utf8").on("data", (chunk: string) => {
-    pending += chunk;
-    const parts = pending.split("\n");
-    pending = parts.pop() ?? "";
-    for (const raw of parts) {
-      if (raw.trim() === "") continue;
-      let line: LogLine;
-      try {
-        line = JSON.parse(raw) as LogLine;
-      } catch {
-        line = { level: "raw", msg: raw };
-      }
-      lines.push(line);
-      print(line, raw);
-      for (const waiter of [...waiters]) {
-        if (waiter.predicate(line)) {
-          waiters.delete(waiter);
-          waiter.resolve(line);
-        }
+  onJsonLines(logs, (line, raw) => {
+    lines.push(line);
+    print(line, raw);
+    for (const waiter of [...waiters]) {
+      if (waiter.predicate(line)) {
+        waiters.delete(waiter);
+        waiter.resolve(line);
       }
     }
   });
@@ -85,34 +126,5 @@ export function followJsonLines(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
   });
-  return {
-    child,
-    lines,
-    stderr: () => stderr,
-    exited,
-    waitFor(predicate, what, timeoutMs) {
-      const seen = lines.find(predicate);
-      if (seen !== undefined) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const waiter = {
-          predicate,
-          resolve: (line: LogLine) => {
-            clearTimeout(timer);
-            resolve(line);
-          },
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-        }, timeoutMs);
-        waiters.add(waiter);
-        void exited.then(({ code, signal }) => {
-          if (!waiters.has(waiter)) return;
-          waiters.delete(waiter);
-          clearTimeout(timer);
-          reject(new Error(`${name} exited (code ${code}, signal ${signal}) while waiting for ${what}`));
-        });
-      });
-    },
-  };
+  return { child, lines, stderr: () => stderr, exited, waitFor: lineWaiter(lines, waiters, exited, name) };
 }

@@ -103,6 +103,21 @@ describe(loadConfig.name, () => {
     expect(problemsOf({ ...valid, QUEUE_URL: "ftp://example.com/q" })).toEqual(["QUEUE_URL"]);
   });
 
+  it("reads role chaining: ASSUME_ROLE_ARN, with ASSUME_ROLE_EXTERNAL_ID when its trust policy asks for one", () => {
+    const roleArn = "arn:aws:iam::444455556666:role/reports";
+    expect(loadConfig({ ...valid, ASSUME_ROLE_ARN: roleArn }).assumeRole).toEqual({ roleArn });
+    expect(loadConfig({ ...valid, ASSUME_ROLE_ARN: roleArn, ASSUME_ROLE_EXTERNAL_ID: "shop-42" }).assumeRole).toEqual({ roleArn, externalId: "shop-42" });
+    expect(loadConfig({ ...valid, ASSUME_ROLE_ARN: " " }).assumeRole).toBeUndefined();
+  });
+
+  it("refuses a role ARN or an external id that STS would refuse, and an external id without a role", () => {
+    expect(problemsOf({ ...valid, ASSUME_ROLE_ARN: "arn:aws:iam::444455556666:user/reports" })).toEqual(["ASSUME_ROLE_ARN"]);
+    expect(problemsOf({ ...valid, ASSUME_ROLE_ARN: "arn:aws:iam::444455556666:role/reports", ASSUME_ROLE_EXTERNAL_ID: "x" })).toEqual([
+      "ASSUME_ROLE_EXTERNAL_ID",
+    ]);
+    expect(problemsOf({ ...valid, ASSUME_ROLE_EXTERNAL_ID: "shop-42" })).toEqual(["ASSUME_ROLE_EXTERNAL_ID"]);
+  });
+
   it("ignores endpoint overrides when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true, as the SDK does", () => {
     const env = { ...valid, AWS_ENDPOINT_URL: "http://127.0.0.1:1", AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" };
     expect(loadConfig(env).endpointOverridden).toBe(false);

@@ -1,4 +1,4 @@
-import type { RefreshEvent } from "@workload-identity/refresh";
+import type { RefreshEvent } from "@workload-identity/credentials";
 import type { Logger } from "pino";
 import type { Metrics } from "./metrics.js";
 

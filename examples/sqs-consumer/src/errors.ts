@@ -1,4 +1,4 @@
-import { WorkloadIdentityError } from "@workload-identity/refresh";
+import { WorkloadIdentityError } from "@workload-identity/credentials";
 
 /** One bad or missing setting found by `loadConfig`. */
 export interface ConfigProblem {
@@ -21,12 +21,5 @@ export class ConfigError extends WorkloadIdentityError {
         ". Fix these environment variables and start again.",
     );
     this.problems = problems;
-  }
-}
-
-/** The consumer was asked to stop while a receive was about to start: not a failure, the loop ends here. */
-export class ShuttingDownError extends WorkloadIdentityError {
-  constructor() {
-    super("SHUTTING_DOWN", "The consumer is shutting down; no new receive is started.");
   }
 }

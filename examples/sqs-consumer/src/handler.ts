@@ -1,5 +1,5 @@
 import type { Message } from "@aws-sdk/client-sqs";
-import type { MessageHandlerContext } from "./queue-worker.js";
+import type { MessageHandlerContext } from "./batch-handler.js";
 
 /**
  * The example's business logic — replace it with yours. It parses the body as JSON and "works" on it. Two fields

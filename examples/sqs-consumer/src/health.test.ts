@@ -9,7 +9,6 @@ function setup(overrides: { loops?: number } = {}) {
     waitTimeSeconds: 20,
     loops: overrides.loops ?? 1,
     logger: logs.logger,
-    backoff: { baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 },
     graceMs: 30_000,
     now: () => now,
   });
@@ -54,8 +53,8 @@ describe(Health.name, () => {
     health.recordSuccess();
     expect(logs.lines.map((l) => [l.level, l.msg, (l.error as { code?: string } | undefined)?.code])).toEqual([
       ["info", "queue reachable", undefined],
-      ["warn", "cannot reach the queue; retrying with backoff", "ECONNREFUSED"],
-      ["warn", "cannot reach the queue; retrying with backoff", "RequestThrottled"],
+      ["warn", "cannot reach the queue; retrying", "ECONNREFUSED"],
+      ["warn", "cannot reach the queue; retrying", "RequestThrottled"],
       ["info", "queue reachable again", undefined],
     ]);
   });
@@ -82,22 +81,11 @@ describe(Health.name, () => {
     expect(health.liveness().ok).toBe(true);
   });
 
-  it("lets handlers run as long as they need (the heartbeat keeps their messages)", () => {
+  it("lets handlers run as long as they need (sqs-consumer's heartbeat keeps their messages)", () => {
     const { health, advance } = setup();
     health.enter(0, "processing");
     advance(3_600_000);
     expect(health.liveness().ok).toBe(true);
-  });
-
-  it("waits out the backoff before the next receive, and stops waiting at shutdown", async () => {
-    const { health } = setup();
-    const controller = new AbortController();
-    await expect(health.waitBeforeReceive(0, controller.signal)).resolves.toBeUndefined();
-    health.recordFailure(network);
-    const waiting = health.waitBeforeReceive(0, controller.signal);
-    expect(health.phaseOf(0)).toBe("backoff");
-    controller.abort();
-    await expect(waiting).rejects.toMatchObject({ code: "SHUTTING_DOWN" });
   });
 });
 

@@ -1,9 +1,7 @@
 import type { Logger } from "pino";
-import { type BackoffOptions, backoffDelayMs } from "./backoff.js";
-import { ShuttingDownError } from "./errors.js";
 
-/** What one receive loop is doing. */
-export type LoopPhase = "starting" | "receiving" | "processing" | "backoff" | "idle" | "stopped";
+/** What one receive loop is doing, as sqs-consumer's callbacks and events tell it. */
+export type LoopPhase = "starting" | "receiving" | "processing" | "idle" | "stopped";
 
 /** Options of {@link Health}. */
 export interface HealthOptions {
@@ -12,8 +10,6 @@ export interface HealthOptions {
   /** Number of receive loops. */
   readonly loops: number;
   readonly logger: Logger;
-  /** Spacing of receive attempts after failures. */
-  readonly backoff?: BackoffOptions;
   /**
    * Extra time a phase may take beyond its expected length before `/livez` reports the loop stuck.
    * @defaultValue 30000
@@ -34,12 +30,11 @@ interface FailureState {
   readonly kind: "credentials" | "queue";
   readonly code: string;
   consecutive: number;
-  nextAttemptAt: number;
 }
 
 /**
- * The consumer's health: the state of each receive loop (for `/livez`), whether the queue answers with our
- * credentials (for `/readyz`), and the shared backoff after failures. State changes are logged once each.
+ * The consumer's health: the state of each receive loop (for `/livez`) and whether the queue answers with our
+ * credentials (for `/readyz`). State changes are logged once each.
  */
 export class Health {
   private readonly phases: { phase: LoopPhase; since: number }[];
@@ -83,42 +78,17 @@ export class Health {
     this.reachable = true;
   }
 
-  /** A call to the queue failed; starts or continues the backoff. */
+  /** A call to the queue failed: unready until one succeeds. Logged when the failure starts or its code changes. */
   recordFailure(error: unknown): void {
     const { kind, code, message } = classify(error);
     const previous = this.failure;
-    const consecutive = (previous?.consecutive ?? 0) + 1;
-    const delayMs = backoffDelayMs(consecutive, this.options.backoff);
-    this.failure = { kind, code, consecutive, nextAttemptAt: this.now() + delayMs };
+    this.failure = { kind, code, consecutive: (previous?.consecutive ?? 0) + 1 };
     if (previous === undefined || previous.code !== code) {
       this.options.logger.warn(
-        { kind, error: { code, message }, retryInMs: delayMs },
-        kind === "credentials"
-          ? "cannot get credentials for the queue; retrying with backoff"
-          : "cannot reach the queue; retrying with backoff",
+        { kind, error: { code, message } },
+        kind === "credentials" ? "cannot get credentials for the queue; retrying" : "cannot reach the queue; retrying",
       );
     }
-  }
-
-  /**
-   * Waits out the backoff, if any, before a receive. Rejects with {@link ShuttingDownError} when `signal` aborts.
-   */
-  async waitBeforeReceive(index: number, signal: AbortSignal): Promise<void> {
-    if (signal.aborted) throw new ShuttingDownError();
-    const waitMs = this.failure === undefined ? 0 : this.failure.nextAttemptAt - this.now();
-    if (waitMs <= 0) return;
-    this.enter(index, "backoff");
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(new ShuttingDownError());
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      }, waitMs);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
   }
 
   /** From now on `/readyz` fails: the pod is leaving and must get no new work. */
@@ -155,12 +125,11 @@ export class Health {
     switch (phase) {
       case "receiving":
         return this.options.waitTimeSeconds * 1000 + this.graceMs;
-      case "backoff":
-        return (this.options.backoff?.maxDelayMs ?? 30_000) + this.graceMs;
+      // Between receives (sqs-consumer's pause after a failed one included).
       case "starting":
       case "idle":
         return this.graceMs;
-      // Handlers may legitimately run long (the heartbeat keeps their messages hidden); a stopped loop is done.
+      // Handlers may legitimately run long (sqs-consumer's heartbeat keeps their messages hidden); a stopped loop is done.
       case "processing":
       case "stopped":
         return Number.POSITIVE_INFINITY;

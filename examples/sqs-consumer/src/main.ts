@@ -30,6 +30,7 @@ logger.info(
     waitTimeSeconds: config.waitTimeSeconds,
     visibilityTimeoutSeconds: config.visibilityTimeoutSeconds,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    ...(config.assumeRole === undefined ? {} : { assumeRoleArn: config.assumeRole.roleArn }),
   },
   `starting ${buildInfo.name} ${buildInfo.version}`,
 );

@@ -34,6 +34,21 @@ describe(Metrics.name, () => {
     expect(metrics.render()).toMatch(/^sqs_consumer_ready 0$/m);
   });
 
+  it("counts credentialRecovery() events by type, every type present from the start", () => {
+    const metrics = new Metrics({ name: "c", version: "1", gitCommit: "x" }, () => true);
+    expect(metrics.render()).toMatch(/^sqs_consumer_credential_recovery_events_total\{type="refresh-forced"\} 0$/m);
+    metrics.recordCredentialRecovery({ type: "credentials-refused", code: "ExpiredToken", reason: "refused-code", httpStatusCode: 403 });
+    metrics.recordCredentialRecovery({ type: "refresh-forced", code: "ExpiredToken" });
+    metrics.recordCredentialRecovery({ type: "retried", code: "ExpiredToken", succeeded: true });
+    const samples = metrics.render().split("\n").filter((line) => line.startsWith("sqs_consumer_credential_recovery_events_total{"));
+    expect(samples).toEqual([
+      'sqs_consumer_credential_recovery_events_total{type="credentials-refused"} 1',
+      'sqs_consumer_credential_recovery_events_total{type="refresh-forced"} 1',
+      'sqs_consumer_credential_recovery_events_total{type="retried"} 1',
+      'sqs_consumer_credential_recovery_events_total{type="not-retried"} 0',
+    ]);
+  });
+
   it("gives every sample a HELP and a TYPE line, and counters names ending in _total", () => {
     const lines = new Metrics({ name: "c", version: "1", gitCommit: "x" }, () => true).render().trimEnd().split("\n");
     const families = new Map<string, { help?: string; type?: string; samples: number }>();
@@ -57,7 +72,7 @@ describe(Metrics.name, () => {
     for (const [name, entry] of families) {
       expect(entry.help, name).toEqual(expect.any(String));
       expect(["counter", "gauge"], name).toContain(entry.type);
-      expect(entry.samples, name).toBe(1);
+      expect(entry.samples, name).toBeGreaterThanOrEqual(1);
       expect(name.endsWith("_total"), name).toBe(entry.type === "counter");
     }
   });

@@ -1,3 +1,18 @@
+import type { CredentialRecoveryEvent } from "@workload-identity/credentials";
+
+/** The kinds of `credentialRecovery()` events, each counted under its own `type` label. */
+export const CREDENTIAL_RECOVERY_EVENT_TYPES = ["credentials-refused", "refresh-forced", "retried", "not-retried"] as const;
+
+type RecoveryEventType = CredentialRecoveryEvent["type"];
+
+/** One metric family of the exposition: its samples, by label set (`""` for none). */
+interface Family {
+  readonly name: string;
+  readonly type: "counter" | "gauge";
+  readonly help: string;
+  readonly samples: readonly (readonly [labels: string, value: number])[];
+}
+
 /** The consumer's counters and gauges, rendered in the Prometheus text exposition format (version 0.0.4). */
 export class Metrics {
   /** Messages received from SQS. */
@@ -16,12 +31,24 @@ export class Metrics {
   credentialRefreshes = 0;
   /** Refreshes of the credentials that failed. */
   credentialRefreshFailures = 0;
+  /** `credentialRecovery()`'s events by type: refusals seen, refreshes forced, requests retried or not. */
+  readonly credentialRecoveryEvents: Record<RecoveryEventType, number> = {
+    "credentials-refused": 0,
+    "refresh-forced": 0,
+    retried: 0,
+    "not-retried": 0,
+  };
 
   /** @param readiness - read at each scrape: whether `/readyz` currently answers 200 */
   constructor(
     private readonly labels: { readonly name: string; readonly version: string; readonly gitCommit: string },
     private readonly readiness: () => boolean,
   ) {}
+
+  /** Counts one event of `credentialRecovery()` (its `onEvent`). */
+  recordCredentialRecovery(event: CredentialRecoveryEvent): void {
+    this.credentialRecoveryEvents[event.type] += 1;
+  }
 
   /** The counters as a plain object, for log lines. */
   snapshot(): Record<string, number> {
@@ -37,55 +64,58 @@ export class Metrics {
 
   /** The text a Prometheus scrape of `/metrics` gets. */
   render(): string {
-    const lines: string[] = [];
-    const metric = (name: string, type: "counter" | "gauge", help: string, value: number, labels = ""): void => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name}${labels} ${value}`);
-    };
-    metric("sqs_consumer_messages_received_total", "counter", "Messages received from SQS.", this.received);
-    metric("sqs_consumer_messages_deleted_total", "counter", "Messages handled and deleted.", this.deleted);
-    metric("sqs_consumer_messages_failed_total", "counter", "Messages whose handler failed.", this.failed);
-    metric(
-      "sqs_consumer_messages_in_flight",
-      "gauge",
-      "Messages received and not yet deleted or returned to the queue.",
-      this.inFlight,
-    );
-    metric("sqs_consumer_poll_errors_total", "counter", "ReceiveMessage calls that failed.", this.pollErrors);
-    metric(
-      "sqs_consumer_queue_call_errors_total",
-      "counter",
-      "Delete and visibility calls that failed.",
-      this.queueCallErrors,
-    );
-    metric(
-      "sqs_consumer_credential_refreshes_total",
-      "counter",
-      "Credentials obtained from their source.",
-      this.credentialRefreshes,
-    );
-    metric(
-      "sqs_consumer_credential_refresh_failures_total",
-      "counter",
-      "Credential refreshes that failed.",
-      this.credentialRefreshFailures,
-    );
-    metric("sqs_consumer_ready", "gauge", "1 when /readyz answers 200.", this.readiness() ? 1 : 0);
-    metric(
-      "sqs_consumer_build_info",
-      "gauge",
-      "Build of the running consumer.",
-      1,
-      `{name="${escapeLabel(this.labels.name)}",version="${escapeLabel(this.labels.version)}",` +
-        `git_commit="${escapeLabel(this.labels.gitCommit)}",node="${escapeLabel(process.version)}"}`,
-    );
-    metric(
-      "process_resident_memory_bytes",
-      "gauge",
-      "Resident memory size in bytes.",
-      process.memoryUsage.rss(),
-    );
-    return `${lines.join("\n")}\n`;
+    return `${[...this.messageFamilies(), ...this.credentialFamilies(), ...this.processFamilies()].flatMap(renderFamily).join("\n")}\n`;
   }
+
+  private messageFamilies(): Family[] {
+    return [
+      counter("sqs_consumer_messages_received_total", "Messages received from SQS.", this.received),
+      counter("sqs_consumer_messages_deleted_total", "Messages handled and deleted.", this.deleted),
+      counter("sqs_consumer_messages_failed_total", "Messages whose handler failed.", this.failed),
+      gauge("sqs_consumer_messages_in_flight", "Messages received and not yet deleted or returned to the queue.", this.inFlight),
+      counter("sqs_consumer_poll_errors_total", "ReceiveMessage calls that failed.", this.pollErrors),
+      counter("sqs_consumer_queue_call_errors_total", "Delete and visibility calls that failed.", this.queueCallErrors),
+    ];
+  }
+
+  private credentialFamilies(): Family[] {
+    return [
+      counter("sqs_consumer_credential_refreshes_total", "Credentials obtained from their source.", this.credentialRefreshes),
+      counter("sqs_consumer_credential_refresh_failures_total", "Credential refreshes that failed.", this.credentialRefreshFailures),
+      {
+        name: "sqs_consumer_credential_recovery_events_total",
+        type: "counter",
+        help: "credentialRecovery() events: credentials a service refused, refreshes forced, requests retried or not.",
+        samples: CREDENTIAL_RECOVERY_EVENT_TYPES.map((type) => [`{type="${type}"}`, this.credentialRecoveryEvents[type]] as const),
+      },
+    ];
+  }
+
+  private processFamilies(): Family[] {
+    const { name, version, gitCommit } = this.labels;
+    const build = `{name="${escapeLabel(name)}",version="${escapeLabel(version)}",git_commit="${escapeLabel(gitCommit)}",node="${escapeLabel(process.version)}"}`;
+    return [
+      gauge("sqs_consumer_ready", "1 when /readyz answers 200.", this.readiness() ? 1 : 0),
+      { name: "sqs_consumer_build_info", type: "gauge", help: "Build of the running consumer.", samples: [[build, 1]] },
+      gauge("process_resident_memory_bytes", "Resident memory size in bytes.", process.memoryUsage.rss()),
+    ];
+  }
+}
+
+function counter(name: string, help: string, value: number): Family {
+  return { name, type: "counter", help, samples: [["", value]] };
+}
+
+function gauge(name: string, help: string, value: number): Family {
+  return { name, type: "gauge", help, samples: [["", value]] };
+}
+
+function renderFamily(family: Family): string[] {
+  return [
+    `# HELP ${family.name} ${family.help}`,
+    `# TYPE ${family.name} ${family.type}`,
+    ...family.samples.map(([labels, value]) => `${family.name}${labels} ${value}`),
+  ];
 }
 
 function escapeLabel(value: string): string {

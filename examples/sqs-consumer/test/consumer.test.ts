@@ -1,37 +1,11 @@
 import { type Message, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startConsumerApp } from "../src/app.js";
-import type { ConsumerApp } from "../src/app.js";
-import { type PodWorld, startPodWorld } from "./support/emulators.js";
-import { producer, remaining, sendAll, startTestConsumer } from "./support/app.js";
+import { describe, expect, it, vi } from "vitest";
+import { startConsumerApp } from "@workload-identity/example-sqs-consumer";
+import { producer, remaining, sendAll, useTestConsumers } from "./support/app.js";
 
-let world: PodWorld;
-let running: ConsumerApp | undefined;
-let queueCount = 0;
-
-beforeAll(async () => {
-  // Credentials live 6 s, so the cache refreshes them every few seconds during these tests.
-  world = await startPodWorld({ credentialLifetimeSeconds: 6 });
-});
-afterAll(async () => {
-  await world.close();
-});
-afterEach(async () => {
-  await running?.stop();
-  running = undefined;
-  vi.unstubAllEnvs();
-});
-
-async function newQueue(): Promise<string> {
-  queueCount += 1;
-  return world.sqs.createQueue(`consumer-test-${queueCount}`);
-}
-
-async function start(options: Omit<Parameters<typeof startTestConsumer>[0], "podEnv">) {
-  const started = await startTestConsumer({ podEnv: world.podEnv, ...options });
-  running = started.app;
-  return started;
-}
+// Credentials live 6 s, so the cache refreshes them every few seconds during these tests.
+const pod = useTestConsumers({ credentialLifetimeSeconds: 6 }, "consumer-test");
+const { newQueue, start } = pod;
 
 describe(startConsumerApp.name, () => {
   it("receives, handles and deletes every message sent, in batches, with DeleteMessageBatch", async () => {
@@ -45,13 +19,13 @@ describe(startConsumerApp.name, () => {
       },
     });
     const bodies = Array.from({ length: 45 }, (_, i) => JSON.stringify({ order: i }));
-    const client = producer(world.sqs.endpoint);
+    const client = producer(pod.world.sqs.endpoint);
     await sendAll(client, queueUrl, bodies);
     await vi.waitFor(() => expect(app.metrics.deleted).toBe(45), { timeout: 15_000, interval: 50 });
     expect([...handled].sort()).toEqual([...bodies].sort());
     expect(await remaining(client, queueUrl)).toBe(0);
     expect(app.metrics.snapshot()).toMatchObject({ received: 45, deleted: 45, failed: 0, inFlight: 0 });
-    const consumerActions = new Set(world.sqs.signedCalls.filter((c) => c.accessKeyId !== "AKIDPRODUCER").map((c) => c.action));
+    const consumerActions = new Set(pod.world.sqs.signedCalls.filter((c) => c.accessKeyId !== "AKIDPRODUCER").map((c) => c.action));
     expect(consumerActions).toContain("DeleteMessageBatch");
     expect(consumerActions).not.toContain("DeleteMessage");
   });
@@ -67,7 +41,7 @@ describe(startConsumerApp.name, () => {
         if (message.Body === "flaky" && count === 1) throw new Error("downstream timeout");
       },
     });
-    const client = producer(world.sqs.endpoint);
+    const client = producer(pod.world.sqs.endpoint);
     await sendAll(client, queueUrl, ["flaky", "fine"]);
     await vi.waitFor(() => expect(app.metrics.deleted).toBe(2), { timeout: 15_000, interval: 50 });
     expect(Object.fromEntries(attempts)).toEqual({ flaky: 2, fine: 1 });
@@ -79,10 +53,10 @@ describe(startConsumerApp.name, () => {
 
   it("does not count a message as deleted when DeleteMessageBatch reports its entry as failed", async () => {
     const queueUrl = await newQueue();
-    const client = producer(world.sqs.endpoint);
+    const client = producer(pod.world.sqs.endpoint);
     const { app, logs } = await start({ queueUrl, handler: async () => undefined });
     // As for an expired receipt handle: SQS answers the call and refuses the entry.
-    world.sqs.failDeleteMessageBatchEntries(1);
+    pod.world.sqs.failDeleteMessageBatchEntries(1);
     await sendAll(client, queueUrl, ["refused"]);
     await vi.waitFor(() => expect(app.metrics.queueCallErrors).toBe(1), { timeout: 10_000, interval: 20 });
     expect(app.metrics.snapshot()).toMatchObject({ received: 1, deleted: 0, inFlight: 0 });
@@ -97,25 +71,25 @@ describe(startConsumerApp.name, () => {
     let deliveries = 0;
     const { app } = await start({
       queueUrl,
-      // Visibility 2 s, heartbeat every 2/3 s; the handler takes 2.5 s. Two loops: the second would get the
-      // message again if its visibility lapsed.
+      // Visibility 2 s, sqs-consumer's heartbeat every 2/3 s; the handler takes 2.5 s. Two loops: the second would
+      // get the message again if its visibility lapsed.
       env: { VISIBILITY_TIMEOUT: "2", CONCURRENCY: "2" },
       handler: async () => {
         deliveries += 1;
         await new Promise((resolve) => setTimeout(resolve, 2_500));
       },
     });
-    world.sqs.clearSignedCalls();
-    await sendAll(producer(world.sqs.endpoint), queueUrl, ["slow"]);
+    pod.world.sqs.clearSignedCalls();
+    await sendAll(producer(pod.world.sqs.endpoint), queueUrl, ["slow"]);
     await vi.waitFor(() => expect(app.metrics.deleted).toBe(1), { timeout: 15_000, interval: 50 });
     expect(deliveries).toBe(1);
-    const heartbeats = world.sqs.signedCalls.filter((c) => c.action === "ChangeMessageVisibilityBatch");
+    const heartbeats = pod.world.sqs.signedCalls.filter((c) => c.action === "ChangeMessageVisibilityBatch");
     expect(heartbeats.length).toBeGreaterThanOrEqual(2);
   });
 
   it("returns a failed message at once, while the rest of its batch is still being handled", async () => {
     const queueUrl = await newQueue();
-    const client = producer(world.sqs.endpoint);
+    const client = producer(pod.world.sqs.endpoint);
     // Queued before the consumer starts, so its one loop receives both in one batch.
     await sendAll(client, queueUrl, ["slow", "fails"]);
     let slowDeliveries = 0;
@@ -125,7 +99,8 @@ describe(startConsumerApp.name, () => {
     });
     const { app, logs } = await start({
       queueUrl,
-      // Heartbeat every 2/3 s: without letting the failed message go, it would keep it hidden with the slow one.
+      // sqs-consumer's heartbeat every 2/3 s extends the whole batch: the failed message, already visible again, is
+      // no longer in flight, so SQS refuses to hide it again.
       env: { VISIBILITY_TIMEOUT: "2", CONCURRENCY: "1" },
       handler: async (message) => {
         if (message.Body === "fails") throw new Error("downstream refused");
@@ -156,17 +131,17 @@ describe(startConsumerApp.name, () => {
 
   it("signs every call with the credentials STS issued for the pod, and with new ones after a refresh", async () => {
     const queueUrl = await newQueue();
-    world.sqs.clearSignedCalls();
+    pod.world.sqs.clearSignedCalls();
     const { app, logs } = await start({ queueUrl, handler: async () => undefined });
-    await sendAll(producer(world.sqs.endpoint), queueUrl, ["before"]);
+    await sendAll(producer(pod.world.sqs.endpoint), queueUrl, ["before"]);
     await vi.waitFor(() => expect(app.metrics.deleted).toBe(1), { timeout: 10_000, interval: 50 });
     // Credentials live 6 s: within a few seconds the cache refreshes them in the background.
     await vi.waitFor(() => expect(app.metrics.credentialRefreshes).toBeGreaterThanOrEqual(2), { timeout: 15_000, interval: 100 });
-    await sendAll(producer(world.sqs.endpoint), queueUrl, ["after"]);
+    await sendAll(producer(pod.world.sqs.endpoint), queueUrl, ["after"]);
     await vi.waitFor(() => expect(app.metrics.deleted).toBe(2), { timeout: 10_000, interval: 50 });
 
-    const consumerCalls = world.sqs.signedCalls.filter((c) => c.accessKeyId !== "AKIDPRODUCER");
-    const issued = new Set(world.sts.credentialsIssued().map((c) => c.accessKeyId));
+    const consumerCalls = pod.world.sqs.signedCalls.filter((c) => c.accessKeyId !== "AKIDPRODUCER");
+    const issued = new Set(pod.world.sts.credentialsIssued().map((c) => c.accessKeyId));
     const used = new Set(consumerCalls.map((c) => c.accessKeyId));
     expect(consumerCalls.length).toBeGreaterThan(0);
     for (const call of consumerCalls) {
@@ -179,7 +154,7 @@ describe(startConsumerApp.name, () => {
     expect(logs.filter((l) => /using web-identity/.test(l.msg))).toHaveLength(1);
   });
 
-  it("backs off while the queue server is down, turns unready, and recovers without a restart", async () => {
+  it("pauses after each failed receive while the queue server is down, turns unready, and recovers without a restart", async () => {
     const queueUrl = await newQueue();
     const handled: string[] = [];
     const { app, logs, probe } = await start({
@@ -188,13 +163,13 @@ describe(startConsumerApp.name, () => {
         handled.push(message.Body ?? "");
       },
     });
-    const client = producer(world.sqs.endpoint);
+    const client = producer(pod.world.sqs.endpoint);
     expect(await probe("/readyz")).toEqual({ status: 200, body: '{"status":"ok"}' });
     expect((await probe("/livez")).status).toBe(200);
     await sendAll(client, queueUrl, ["one"]);
     await vi.waitFor(() => expect(app.metrics.deleted).toBe(1), { timeout: 10_000, interval: 50 });
 
-    await world.sqs.stop();
+    await pod.world.sqs.stop();
     await vi.waitFor(
       async () => {
         const ready = await probe("/readyz");
@@ -207,7 +182,7 @@ describe(startConsumerApp.name, () => {
     expect((await probe("/livez")).status).toBe(200);
     await vi.waitFor(() => expect(app.metrics.pollErrors).toBeGreaterThanOrEqual(3), { timeout: 15_000, interval: 50 });
 
-    await world.sqs.restart();
+    await pod.world.sqs.restart();
     await sendAll(client, queueUrl, ["two", "three"]);
     await vi.waitFor(() => expect(app.metrics.deleted).toBe(3), { timeout: 20_000, interval: 50 });
     expect(handled.sort()).toEqual(["one", "three", "two"]);
@@ -219,30 +194,37 @@ describe(startConsumerApp.name, () => {
     // Logged once when it broke and once when it came back, not at every failed poll.
     const outage = logs.filter((l) => l.msg.startsWith("cannot reach the queue") || l.msg === "queue reachable again");
     expect(outage.map((l) => l.msg)).toEqual(
-      expect.arrayContaining(["cannot reach the queue; retrying with backoff", "queue reachable again"]),
+      expect.arrayContaining(["cannot reach the queue; retrying", "queue reachable again"]),
     );
     expect(outage.length).toBeLessThanOrEqual(4);
     expect(app.metrics.pollErrors).toBeGreaterThan(outage.length);
   });
 
-  it("backs off while the credentials fail, turns unready saying so, and recovers without a restart", async () => {
+  it("pauses after each failed receive while the credentials fail, turns unready saying so, and recovers without a restart", async () => {
     const queueUrl = await newQueue();
     // STS refuses the token a few times (as when the role's trust policy is being fixed), then accepts it.
-    world.sts.injectFault({ kind: "invalid-identity-token" }, 3);
+    pod.world.sts.injectFault({ kind: "invalid-identity-token" }, 3);
     try {
-      const { app, logs, probe } = await start({ queueUrl, handler: async () => undefined });
+      const pauseMs = 250;
+      const startedAt = Date.now();
+      const { app, logs, probe } = await start({ queueUrl, handler: async () => undefined, receiveErrorPauseMs: pauseMs });
       const ready = await probe("/readyz");
       expect(ready.status).toBe(503);
       expect(JSON.parse(ready.body)).toMatchObject({ reasons: [expect.stringMatching(/^credentials failing \(/)] });
       expect((await probe("/livez")).status).toBe(200);
       await vi.waitFor(async () => expect((await probe("/readyz")).status).toBe(200), { timeout: 15_000, interval: 50 });
-      await sendAll(producer(world.sqs.endpoint), queueUrl, ["after"]);
+      // One failed receive per pause at most. Between STS's refusals the credential cache backs off and fails each call
+      // at once: sqs-consumer, which pauses only after errors it recognises (a 403, its list of codes), would poll
+      // again at once, thousands of times (the override in src/queue-consumers.ts).
+      expect(app.metrics.pollErrors).toBeGreaterThanOrEqual(1);
+      expect(app.metrics.pollErrors).toBeLessThanOrEqual(Math.ceil((Date.now() - startedAt) / pauseMs) + 1);
+      await sendAll(producer(pod.world.sqs.endpoint), queueUrl, ["after"]);
       await vi.waitFor(() => expect(app.metrics.deleted).toBe(1), { timeout: 10_000, interval: 50 });
       expect(app.metrics.credentialRefreshFailures).toBeGreaterThanOrEqual(1);
       const changes = logs.filter((l) => l.msg.startsWith("cannot get credentials") || l.msg === "queue reachable again");
-      expect(changes.map((l) => l.msg)).toEqual(["cannot get credentials for the queue; retrying with backoff", "queue reachable again"]);
+      expect(changes.map((l) => l.msg)).toEqual(["cannot get credentials for the queue; retrying", "queue reachable again"]);
     } finally {
-      world.sts.clearFaults();
+      pod.world.sts.clearFaults();
     }
   });
 
@@ -253,14 +235,13 @@ describe(startConsumerApp.name, () => {
       release = resolve;
     });
     const { app, probe } = await start({ queueUrl, handler: () => gate });
-    const client = producer(world.sqs.endpoint);
+    const client = producer(pod.world.sqs.endpoint);
     await sendAll(client, queueUrl, ["a", "b", "c"]);
     await vi.waitFor(() => expect(app.metrics.inFlight).toBe(3), { timeout: 10_000, interval: 20 });
     const stopping = app.stop();
     expect(app.health.readiness()).toMatchObject({ ok: false, reasons: ["shutting down"] });
     release();
     await expect(stopping).resolves.toEqual({ clean: true, abandoned: 0, returned: 0 });
-    running = undefined;
     expect(app.metrics.snapshot()).toMatchObject({ received: 3, deleted: 3, inFlight: 0 });
     expect(await remaining(client, queueUrl)).toBe(0);
     await expect(probe("/livez")).rejects.toThrow();
@@ -268,7 +249,7 @@ describe(startConsumerApp.name, () => {
 
   it("at the shutdown timeout, aborts the handlers, deletes nothing, and makes the unfinished messages visible again", async () => {
     const queueUrl = await newQueue();
-    const client = producer(world.sqs.endpoint);
+    const client = producer(pod.world.sqs.endpoint);
     const aborted: string[] = [];
     const { app, logs } = await start({
       queueUrl,
@@ -287,10 +268,9 @@ describe(startConsumerApp.name, () => {
     await vi.waitFor(() => expect(app.metrics.inFlight).toBe(1), { timeout: 10_000, interval: 20 });
     await sendAll(client, queueUrl, ["resolves-on-abort"]);
     await vi.waitFor(() => expect(app.metrics.inFlight).toBe(2), { timeout: 10_000, interval: 20 });
-    world.sqs.clearSignedCalls();
+    pod.world.sqs.clearSignedCalls();
 
     await expect(app.stop()).resolves.toEqual({ clean: false, abandoned: 2, returned: 2 });
-    running = undefined;
     expect(aborted).toEqual(["resolves-on-abort"]);
     expect(app.metrics.deleted).toBe(0);
     // Visible at once, not after the 30 s visibility timeout, and never deleted.
@@ -298,7 +278,7 @@ describe(startConsumerApp.name, () => {
       new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
     );
     expect((output.Messages ?? []).map((m) => m.Body).sort()).toEqual(["ignores-abort", "resolves-on-abort"]);
-    const consumerActions = world.sqs.signedCalls.filter((c) => c.accessKeyId !== "AKIDPRODUCER").map((c) => c.action);
+    const consumerActions = pod.world.sqs.signedCalls.filter((c) => c.accessKeyId !== "AKIDPRODUCER").map((c) => c.action);
     expect(consumerActions).not.toContain("DeleteMessageBatch");
     expect(consumerActions).toContain("ChangeMessageVisibilityBatch");
     expect(logs.filter((l) => l.level === "warn" && /delete/.test(l.msg))).toEqual([]);
@@ -310,7 +290,6 @@ describe(startConsumerApp.name, () => {
     await vi.waitFor(() => expect(app.health.phaseOf(0)).toBe("receiving"), { timeout: 10_000, interval: 20 });
     const startedAt = Date.now();
     await expect(app.stop()).resolves.toEqual({ clean: true, abandoned: 0, returned: 0 });
-    running = undefined;
     expect(Date.now() - startedAt).toBeLessThan(2_000);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { pinnedNodeVersion } from "../../../scripts/images/build.js";
-import { loadConfig } from "../src/config.js";
+import { loadConfig } from "@workload-identity/example-sqs-consumer";
 import { buildContext, copySources, dockerInstructions, finalStage, ignoreRules, isIgnored } from "./support/dockerfile.js";
 import { REPO_ROOT } from "./support/manifests.js";
 

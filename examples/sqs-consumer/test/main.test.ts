@@ -1,8 +1,8 @@
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ConsumerProcess, spawnConsumer } from "./support/child.js";
-import { type PodWorld, startPodWorld } from "./support/emulators.js";
 import { producer, remaining, sendAll } from "./support/app.js";
+import { type PodWorld, startPodWorld } from "./support/world.js";
 
 let world: PodWorld;
 let consumer: ConsumerProcess | undefined;
@@ -23,7 +23,7 @@ afterEach(async () => {
 
 function appEnv(queueUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    ...world.podEnv,
+    ...world.env,
     QUEUE_URL: queueUrl,
     STATUS_PROBE_ADDR: "127.0.0.1:0",
     WAIT_TIME_SECONDS: "2",

@@ -4,8 +4,7 @@ import { promisify } from "node:util";
 import { childProcessEnv } from "@workload-identity/testing";
 import { describe, expect, it } from "vitest";
 import { containerOf, type ContainerSpec, environmentOf, expandReferences, memoryBytes, type ManifestObject, type PodSpec, podSpecOf } from "../../../scripts/images/pod.js";
-import { loadConfig, parseAddress } from "../src/config.js";
-import { RETURN_ON_TIMEOUT_MS } from "../src/queue-worker.js";
+import { loadConfig, parseAddress, RETURN_ON_TIMEOUT_MS, STOP_CHECK_INTERVAL_MS } from "@workload-identity/example-sqs-consumer";
 import { DEPLOY, type ManifestFolder, manifestFolders, measuredPeaksMiB, REPO_ROOT, validateObject } from "./support/manifests.js";
 
 // What is checked here is what a bad edit would break at deploy time: the Kubernetes schemas (kubernetes-models), and
@@ -56,8 +55,9 @@ describe("deploy/", () => {
       expect(spec.template.metadata.labels).toMatchObject(spec.selector.matchLabels);
     });
 
-    it("gives the pod more grace than the shutdown timeout plus the time to return unfinished messages", () => {
-      expect((pod.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(loadConfig(env).shutdownTimeoutMs + RETURN_ON_TIMEOUT_MS);
+    it("gives the pod more grace than the shutdown timeout, the time to notice it and to return unfinished messages", () => {
+      const stopMs = loadConfig(env).shutdownTimeoutMs + STOP_CHECK_INTERVAL_MS + RETURN_ON_TIMEOUT_MS;
+      expect((pod.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(stopMs);
     });
 
     it("probes the consumer's /livez and /readyz on STATUS_PROBE_ADDR's port, bound where the kubelet can reach it", () => {

@@ -80,6 +80,20 @@ describe(startSqsServer.name, () => {
     expect(next.Failed).toEqual([]);
   });
 
+  it("refuses every call signed with a refused key, with a 403 as SQS answers a revoked or expired session", async () => {
+    const queueUrl = await server.createQueue("refused-keys");
+    server.refuseCredentials("ASIAREVOKED");
+    server.refuseCredentials("ASIAEXPIRED", "ExpiredToken");
+    const receive = (sqs: SQSClient) => sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 0 }));
+    await expect(receive(client(server, "ASIAREVOKED", "t1"))).rejects.toMatchObject({
+      name: "InvalidClientTokenId",
+      $metadata: { httpStatusCode: 403 },
+    });
+    await expect(receive(client(server, "ASIAEXPIRED", "t2"))).rejects.toMatchObject({ name: "ExpiredToken" });
+    await expect(receive(client(server, "ASIAOTHER", "t3"))).resolves.toMatchObject({ $metadata: { httpStatusCode: 200 } });
+    expect(server.signedCalls.map((c) => c.accessKeyId)).toEqual(["ASIAREVOKED", "ASIAEXPIRED", "ASIAOTHER"]);
+  });
+
   it("keeps queues and messages across stop and restart, refusing connections in between", async () => {
     const queueUrl = await server.createQueue("outage");
     const sqs = client(server, "AKIDEXAMPLE1");

@@ -4,7 +4,7 @@ export { type OidcIssuer, type OidcIssuerOptions, startOidcIssuer } from "./oidc
 export type { MintServiceAccountTokenOptions } from "./oidc/service-account-token.js";
 export { createProjectedTokenDir, type ProjectedTokenDir, type ProjectedTokenDirOptions } from "./projected-token.js";
 export { startStsEmulator } from "./sts/emulator.js";
-export type { StsCall, StsEmulator, StsEmulatorOptions, StsEmulatorRole, StsFault } from "./sts/types.js";
+export type { StsCall, StsChainedRole, StsEmulator, StsEmulatorOptions, StsEmulatorRole, StsFault } from "./sts/types.js";
 export {
   type Radosgw,
   type RadosgwDaemon,
@@ -26,7 +26,7 @@ export {
   sendRadosgwRequest,
   xmlText,
 } from "./radosgw-requests.js";
-export { type SignedSqsCall, type SqsServer, type SqsServerOptions, startSqsServer } from "./sqs/server.js";
+export { type RefusedCredentialsCode, type SignedSqsCall, type SqsServer, type SqsServerOptions, startSqsServer } from "./sqs/server.js";
 export {
   createTestPki,
   type IssueLeafOptions,

@@ -1,6 +1,8 @@
-import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { startEmulatorServer, startStsEmulator, startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
 import { generateKeyPair, SignJWT } from "jose";
+import { fromTokenFile } from "@workload-identity/web-identity";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 const ROLE = "arn:aws:iam::123456789012:role/team/orders-reader";
@@ -141,5 +143,38 @@ describe(startStsEmulator.name, () => {
     world.sts.injectFault(fault);
     await expect(assume(token)).rejects.toMatchObject({ name, $metadata: { httpStatusCode: status } });
     await expect(assume(token)).resolves.toMatchObject({ Credentials: expect.any(Object) });
+  });
+});
+
+describe("startStsEmulator({ chainedRoles }): AssumeRole", () => {
+  const ROLE_B = "arn:aws:iam::444455556666:role/reports";
+  let world: WebIdentityWorld;
+  beforeAll(async () => {
+    world = await startWebIdentityWorld({ roleArn: ROLE, chainedRoles: [{ arn: ROLE_B, externalId: "shop-42" }] });
+  });
+  afterAll(() => world.close());
+
+  const sts = (credentials: AwsCredentialIdentity) =>
+    new STSClient({ region: world.region, endpoint: world.sts.endpoint, credentials, maxAttempts: 1 });
+  const podCredentials = () =>
+    fromTokenFile({ webIdentityTokenFile: world.tokenDir.tokenFile, roleArn: ROLE, clientConfig: { region: world.region, endpoint: world.sts.endpoint } })();
+
+  it("lets a session of a role the trust policy names assume the role, with its external id", async () => {
+    const base = await podCredentials();
+    const output = await sts(base).send(new AssumeRoleCommand({ RoleArn: ROLE_B, RoleSessionName: "orders", ExternalId: "shop-42", DurationSeconds: 900 }));
+    expect(output.AssumedRoleUser?.Arn).toBe("arn:aws:sts::444455556666:assumed-role/reports/orders");
+    expect(output.Credentials?.Expiration?.getTime()).toBeLessThanOrEqual(Date.now() + 900_000);
+    expect(world.sts.credentialsIssued().at(-1)).toMatchObject({ accessKeyId: output.Credentials?.AccessKeyId, assumedRoleArn: output.AssumedRoleUser?.Arn });
+    expect(world.sts.calls.at(-1)).toMatchObject({ action: "AssumeRole", roleArn: ROLE_B, roleSessionName: "orders", status: 200, signed: true });
+  });
+
+  it("refuses the wrong external id, more than an hour, and credentials it did not issue, as STS does", async () => {
+    const base = await podCredentials();
+    const assume = (credentials: AwsCredentialIdentity, input: Partial<{ ExternalId: string; DurationSeconds: number }>) =>
+      sts(credentials).send(new AssumeRoleCommand({ RoleArn: ROLE_B, RoleSessionName: "orders", ...input }));
+    await expect(assume(base, { ExternalId: "shop-43" })).rejects.toMatchObject({ name: "AccessDenied", $metadata: { httpStatusCode: 403 } });
+    await expect(assume(base, { ExternalId: "shop-42", DurationSeconds: 7200 })).rejects.toMatchObject({ name: "ValidationError" });
+    const stranger = { accessKeyId: "ASIASTRANGER00000000", secretAccessKey: "x".repeat(40), sessionToken: "t" };
+    await expect(assume(stranger, { ExternalId: "shop-42" })).rejects.toMatchObject({ name: "InvalidClientTokenId" });
   });
 });

@@ -1,11 +1,15 @@
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { vi } from "vitest";
-import { type ConsumerApp, startConsumerApp } from "../../src/app.js";
-import type { BackoffOptions } from "../../src/backoff.js";
-import { loadConfig } from "../../src/config.js";
-import type { MessageHandler } from "../../src/queue-worker.js";
-import type { CredentialsFactory } from "../../src/sqs-client.js";
+import type { WebIdentityWorldOptions } from "@workload-identity/testing";
+import { afterAll, afterEach, beforeAll, vi } from "vitest";
+import {
+  type ConsumerApp,
+  type CredentialsFactory,
+  loadConfig,
+  type MessageHandler,
+  startConsumerApp,
+} from "@workload-identity/example-sqs-consumer";
 import { captureLogs, type LogLine } from "./logs.js";
+import { type PodWorld, startPodWorld } from "./world.js";
 
 const BUILD_INFO = { name: "test-consumer", version: "0.0.0", gitCommit: "abc123", buildTime: "now", node: process.version, platform: "test" };
 
@@ -19,7 +23,7 @@ export async function startTestConsumer(options: {
   handler: MessageHandler;
   env?: Record<string, string>;
   credentials?: CredentialsFactory;
-  backoff?: BackoffOptions;
+  receiveErrorPauseMs?: number;
 }): Promise<{ app: ConsumerApp; logs: LogLine[]; probe: (path: string) => Promise<{ status: number; body: string }> }> {
   const env = {
     ...options.podEnv,
@@ -38,7 +42,7 @@ export async function startTestConsumer(options: {
     logger,
     buildInfo: BUILD_INFO,
     handler: options.handler,
-    backoff: options.backoff ?? { baseDelayMs: 50, maxDelayMs: 400 },
+    receiveErrorPauseMs: options.receiveErrorPauseMs ?? 200,
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   });
   const probe = async (path: string) => {
@@ -88,4 +92,45 @@ export async function remaining(sqs: SQSClient, queueUrl: string): Promise<numbe
     Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) +
     Number(Attributes?.ApproximateNumberOfMessagesDelayed ?? 0)
   );
+}
+
+/** A test file's world and its consumers, one at a time: each stopped after its test, the environment unstubbed. */
+export interface TestConsumers {
+  /** The pod's world, started before the file's tests and closed after them. */
+  readonly world: PodWorld;
+  /** A new queue on the world's SQS server. */
+  newQueue(): Promise<string>;
+  /** {@link startTestConsumer} with the world's pod environment. */
+  start(options: Omit<Parameters<typeof startTestConsumer>[0], "podEnv">): ReturnType<typeof startTestConsumer>;
+}
+
+/** Registers the hooks that start the world and stop each test's consumer; call it at a test file's top level. */
+export function useTestConsumers(worldOptions: WebIdentityWorldOptions, queuePrefix: string): TestConsumers {
+  let world: PodWorld | undefined;
+  let running: ConsumerApp | undefined;
+  let queues = 0;
+  beforeAll(async () => {
+    world = await startPodWorld(worldOptions);
+  });
+  afterAll(() => world?.close());
+  afterEach(async () => {
+    await running?.stop();
+    running = undefined;
+    vi.unstubAllEnvs();
+  });
+  const current = (): PodWorld => {
+    if (world === undefined) throw new Error("the world starts in beforeAll");
+    return world;
+  };
+  return {
+    get world() {
+      return current();
+    },
+    newQueue: () => current().sqs.createQueue(`${queuePrefix}-${(queues += 1)}`),
+    async start(options) {
+      const started = await startTestConsumer({ podEnv: current().env, ...options });
+      running = started.app;
+      return started;
+    },
+  };
 }

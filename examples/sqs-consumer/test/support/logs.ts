@@ -1,7 +1,6 @@
 import { Writable } from "node:stream";
 import type { Logger } from "pino";
-import type { LogLevel } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
+import { createLogger, type LogLevel } from "@workload-identity/example-sqs-consumer";
 
 /** One parsed JSON log line. */
 export type LogLine = Record<string, unknown> & { level: string; msg: string };

@@ -1,5 +1,5 @@
-// What the SQS server adds to fauxqs, as fastify hooks: a record of who signed each call, and refused
-// DeleteMessageBatch entries on demand.
+// What the SQS server adds to fauxqs, as fastify hooks: a record of who signed each call, refused
+// DeleteMessageBatch entries on demand, and refused credentials.
 import type { IncomingHttpHeaders } from "node:http";
 import type { FauxqsApp } from "./load-fauxqs.js";
 
@@ -16,6 +16,15 @@ export interface SignedSqsCall {
 }
 
 const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\//;
+
+/** How SQS refuses credentials: a session that was revoked or never existed, or one past its expiration. */
+export type RefusedCredentialsCode = "InvalidClientTokenId" | "ExpiredToken";
+
+/** SQS's answers (JSON protocol; the query-compatible code in `x-amzn-query-error`). */
+const REFUSALS: Record<RefusedCredentialsCode, { type: string; message: string }> = {
+  InvalidClientTokenId: { type: "UnrecognizedClientException", message: "The security token included in the request is invalid." },
+  ExpiredToken: { type: "ExpiredTokenException", message: "The security token included in the request is expired" },
+};
 
 /** Appends every signed call to `signedCalls` (fauxqs itself does not check SigV4). */
 export function recordSignedCalls(app: FauxqsApp, signedCalls: SignedSqsCall[]): void {
@@ -68,4 +77,37 @@ function refusedEntries(payload: string): string {
     Message: "The receipt handle is not valid for this message.",
   }));
   return JSON.stringify({ Successful: [], Failed: [...(body.Failed ?? []), ...refused] });
+}
+
+/**
+ * Lets a test make the server refuse every later call signed with an access key id, with a 403 as SQS answers (fauxqs
+ * itself checks no signature). Returns the function that refuses one more key.
+ */
+export function refuseCredentials(app: FauxqsApp): (accessKeyId: string, code: RefusedCredentialsCode) => void {
+  const refused = new Map<string, RefusedCredentialsCode>();
+  app.addHook("onRequest", (request: { headers: IncomingHttpHeaders }, reply: RefusalReply, done: () => void) => {
+    const accessKeyId = CREDENTIAL_SCOPE.exec(request.headers.authorization ?? "")?.[1];
+    const code = accessKeyId === undefined ? undefined : refused.get(accessKeyId);
+    if (code === undefined) {
+      done();
+      return;
+    }
+    // Answered here: fastify skips the route, and `done` must not be called.
+    const { type, message } = REFUSALS[code];
+    reply
+      .code(403)
+      .header("content-type", "application/x-amz-json-1.0")
+      .header("x-amzn-query-error", `${code};Sender`)
+      .send(JSON.stringify({ __type: `com.amazon.coral.service#${type}`, message }));
+  });
+  return (accessKeyId, code) => {
+    refused.set(accessKeyId, code);
+  };
+}
+
+/** The part of fastify's reply an early answer uses. */
+interface RefusalReply {
+  code(status: number): RefusalReply;
+  header(name: string, value: string): RefusalReply;
+  send(body: string): unknown;
 }

@@ -5,11 +5,11 @@
 // is how tests simulate an SQS outage. fauxqs does not check SigV4; a hook records which access key id and session
 // token signed each call, so a test can show which credentials a client really used.
 import { type LoopbackServer, listenOnLoopback } from "../harness/loopback-server.js";
-import { recordSignedCalls, refuseDeleteBatchEntries, type SignedSqsCall } from "./hooks.js";
+import { recordSignedCalls, type RefusedCredentialsCode, refuseCredentials, refuseDeleteBatchEntries, type SignedSqsCall } from "./hooks.js";
 import { type FauxqsApp, loadFauxqs } from "./load-fauxqs.js";
 import { createQueue, sendMessages } from "./unsigned-calls.js";
 
-export type { SignedSqsCall };
+export type { RefusedCredentialsCode, SignedSqsCall };
 
 /** Options of {@link startSqsServer}. */
 export interface SqsServerOptions {
@@ -46,6 +46,14 @@ export interface SqsServer {
    * @param times - how many answers to change @defaultValue 1
    */
   failDeleteMessageBatchEntries(times?: number): void;
+  /**
+   * From now on answers every call signed with `accessKeyId` with a 403, as SQS answers credentials it no longer
+   * accepts: `InvalidClientTokenId` (a session revoked, its role deleted) or `ExpiredToken` (past its expiration by
+   * SQS's clock); the SDK's error carries that name. The call is still recorded in {@link SqsServer.signedCalls}.
+   *
+   * @param code - @defaultValue "InvalidClientTokenId"
+   */
+  refuseCredentials(accessKeyId: string, code?: RefusedCredentialsCode): void;
   /** Closes the listener and drops every open connection (an outage); queues and messages are kept. */
   stop(): Promise<void>;
   /** Listens again on the same port after {@link SqsServer.stop}. */
@@ -66,6 +74,7 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Sq
   const signedCalls: SignedSqsCall[] = [];
   recordSignedCalls(app, signedCalls);
   const refuseDeletes = refuseDeleteBatchEntries(app);
+  const refuse = refuseCredentials(app);
   await app.ready();
   const listener = createRestartableListener(app, options.port ?? 0);
   const { endpoint } = await listener.start();
@@ -78,6 +87,7 @@ export async function startSqsServer(options: SqsServerOptions = {}): Promise<Sq
       signedCalls.length = 0;
     },
     failDeleteMessageBatchEntries: (times = 1) => refuseDeletes(times),
+    refuseCredentials: (accessKeyId, code = "InvalidClientTokenId") => refuse(accessKeyId, code),
     createQueue: (name, attributes) => createQueue(endpoint, name, attributes),
     sendMessages: (queueUrl, bodies) => sendMessages(endpoint, queueUrl, bodies),
     stop: () => listener.stop(),

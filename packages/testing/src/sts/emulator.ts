@@ -15,7 +15,8 @@ import type { StsCall, StsEmulator, StsEmulatorOptions, StsFault } from "./types
  * XML out). AssumeRoleWithWebIdentity verifies the token as STS does — signature against the issuer's JWKS found
  * through its discovery document, issuer, audience, expiry — then the role's trust condition. GetCallerIdentity
  * answers for credentials it issued (found by the access key id of the SigV4 `Authorization` header; the signature
- * itself is not checked).
+ * itself is not checked). AssumeRole (role chaining) hands out `chainedRoles` to the sessions of the roles each trusts,
+ * authenticated the same way.
  */
 export async function startStsEmulator(options: StsEmulatorOptions): Promise<StsEmulator> {
   const log = createCallLog<StsCall>();
@@ -23,6 +24,7 @@ export async function startStsEmulator(options: StsEmulatorOptions): Promise<Sts
   const issued = createIssuedCredentials();
   const handler = createStsHandler({
     roles: options.roles,
+    chainedRoles: options.chainedRoles ?? [],
     issuerKeys: createIssuerKeysResolver(),
     now: options.now ?? Date.now,
     credentialLifetimeSeconds: options.credentialLifetimeSeconds,

@@ -1,9 +1,10 @@
 // One STS request: the protocol check, the action (AssumeRoleWithWebIdentity with its fault, validation,
-// authentication and answer; GetCallerIdentity), and the record of the call.
+// authentication and answer; AssumeRole; GetCallerIdentity), and the record of the call.
 import type { CallLog } from "../harness/call-log.js";
 import type { EmulatorAnswer, EmulatorHandler, EmulatorRequest } from "../harness/emulator-server.js";
 import type { FaultQueue } from "../harness/fault-queue.js";
 import { newRequestId } from "../harness/ids.js";
+import { type AssumeRoleState, assumeRole } from "./assume-role.js";
 import { authenticateCaller } from "./authenticate-caller.js";
 import { authenticateToken, type TokenAuthority } from "./authenticate-token.js";
 import { applyFault } from "./faults.js";
@@ -14,7 +15,7 @@ import type { StsCall, StsCallDraft, StsFault } from "./types.js";
 import { readWebIdentityParams, validateProtocol, validateWebIdentityParams } from "./validate-request.js";
 
 /** What the handler works with. */
-export interface StsState extends TokenAuthority {
+export interface StsState extends TokenAuthority, AssumeRoleState {
   readonly credentialLifetimeSeconds: number | undefined;
   readonly log: CallLog<StsCall>;
   readonly faults: FaultQueue<StsFault>;
@@ -57,6 +58,7 @@ async function runAction(state: StsState, request: EmulatorRequest, params: URLS
     state.log.arrive();
     return assumeRoleWithWebIdentity(state, params, call);
   }
+  if (call.action === "AssumeRole") return assumeRole(state, request, params, call);
   if (call.action === "GetCallerIdentity") {
     return callerIdentityResult(authenticateCaller(request.headers.authorization, state.issued, state.now()));
   }

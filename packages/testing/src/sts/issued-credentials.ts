@@ -3,6 +3,8 @@ import { type AssumedRole, assumedRole, newSessionCredentials, type SessionCrede
 /** Credentials the emulator issued, without their secrets. */
 export interface IssuedSession {
   readonly accessKeyId: string;
+  /** The role the session is of: `arn:aws:iam::ACCOUNT:role/NAME`. */
+  readonly roleArn: string;
   readonly assumedRoleArn: string;
   readonly assumedRoleId: string;
   readonly account: string;
@@ -25,7 +27,7 @@ export function createIssuedCredentials(): IssuedCredentials {
       const credentials = newSessionCredentials(nowMs, lifetimeSeconds);
       const role = assumedRole(roleArn, sessionName);
       const { accessKeyId, expiration } = credentials;
-      issued.set(accessKeyId, { accessKeyId, assumedRoleArn: role.arn, assumedRoleId: role.assumedRoleId, account: role.account, expiration });
+      issued.set(accessKeyId, { accessKeyId, roleArn, assumedRoleArn: role.arn, assumedRoleId: role.assumedRoleId, account: role.account, expiration });
       return { credentials, role };
     },
     find: (accessKeyId) => issued.get(accessKeyId),

@@ -44,19 +44,36 @@ export interface WebIdentitySession {
 
 /** The body of AssumeRoleWithWebIdentityResult. */
 export function webIdentityResult(session: WebIdentitySession): string {
-  const { credentials } = session;
   return (
     `<SubjectFromWebIdentityToken>${xml(session.subject)}</SubjectFromWebIdentityToken>` +
     `<Audience>${xml(session.audience)}</Audience>` +
-    `<AssumedRoleUser><AssumedRoleId>${xml(session.assumedRoleId)}</AssumedRoleId><Arn>${xml(session.assumedRoleArn)}</Arn></AssumedRoleUser>` +
+    assumedRoleUserXml(session) +
+    credentialsXml(session.credentials) +
+    `<Provider>${xml(session.provider)}</Provider>`
+  );
+}
+
+function assumedRoleUserXml(session: AssumedRoleSession): string {
+  return `<AssumedRoleUser><AssumedRoleId>${xml(session.assumedRoleId)}</AssumedRoleId><Arn>${xml(session.assumedRoleArn)}</Arn></AssumedRoleUser>`;
+}
+
+function credentialsXml(credentials: SessionCredentials): string {
+  return (
     "<Credentials>" +
     `<AccessKeyId>${credentials.accessKeyId}</AccessKeyId>` +
     `<SecretAccessKey>${credentials.secretAccessKey}</SecretAccessKey>` +
     `<SessionToken>${credentials.sessionToken}</SessionToken>` +
     `<Expiration>${isoSeconds(credentials.expiration)}</Expiration>` +
-    "</Credentials>" +
-    `<Provider>${xml(session.provider)}</Provider>`
+    "</Credentials>"
   );
+}
+
+/** What AssumeRoleResult holds. */
+export type AssumedRoleSession = Pick<WebIdentitySession, "assumedRoleId" | "assumedRoleArn" | "credentials">;
+
+/** The body of AssumeRoleResult. */
+export function assumeRoleResult(session: AssumedRoleSession): string {
+  return credentialsXml(session.credentials) + assumedRoleUserXml(session);
 }
 
 /** The body of GetCallerIdentityResult. */

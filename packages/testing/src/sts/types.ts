@@ -12,10 +12,22 @@ export interface StsEmulatorRole {
   audience?: string;
 }
 
+/** A role that sessions of other roles may assume (AssumeRole: role chaining), with its trust policy. */
+export interface StsChainedRole {
+  /** `arn:aws:iam::ACCOUNT:role/NAME` */
+  arn: string;
+  /** The roles whose sessions its trust policy allows to assume it (`"Principal": { "AWS": ROLE_ARN }`). */
+  trustedRoleArns: string[];
+  /** The `sts:ExternalId` its trust policy requires. @defaultValue none required */
+  externalId?: string;
+}
+
 /** Options of {@link startStsEmulator}. */
 export interface StsEmulatorOptions {
   /** The roles it can hand out; a token whose `iss` no role trusts is refused as STS refuses an unknown provider. */
   roles: StsEmulatorRole[];
+  /** Roles to hand out to AssumeRole, signed with credentials this emulator issued. @defaultValue none */
+  chainedRoles?: StsChainedRole[];
   /** Lifetime of issued credentials. @defaultValue the request's DurationSeconds, else 3600 */
   credentialLifetimeSeconds?: number;
   /** The emulator's clock, in milliseconds since the epoch: token expiry and credential expiration use it. */
@@ -43,7 +55,7 @@ export interface StsCall {
   readonly signed: boolean;
 }
 
-/** A failure to inject into the next AssumeRoleWithWebIdentity calls. */
+/** A failure to inject into the next AssumeRoleWithWebIdentity calls (AssumeRole gets none). */
 export type StsFault =
   | { kind: "http-500" }
   | { kind: "throttling" }

@@ -31,6 +31,11 @@ export interface WebIdentityWorldOptions {
   credentialLifetimeSeconds?: number;
   /** Lifetime of the pod's tokens. @defaultValue 3600 */
   tokenLifetimeSeconds?: number;
+  /**
+   * Roles whose trust policy names the pod's role, so its sessions may assume them with STS AssumeRole (role
+   * chaining), requiring `externalId` when one is given. @defaultValue none
+   */
+  chainedRoles?: { arn: string; externalId?: string }[];
 }
 
 /** The variables the EKS pod identity webhook gives a pod, plus the STS endpoint pointing at the emulator. */
@@ -71,6 +76,7 @@ export async function startWebIdentityWorld(options: WebIdentityWorldOptions = {
     started(issuer.close);
     const sts = await startStsEmulator({
       roles: [{ arn: roleArn, issuer: issuer.issuer, allowedSubjects: options.allowedSubjects ?? [subject] }],
+      chainedRoles: (options.chainedRoles ?? []).map((role) => ({ ...role, trustedRoleArns: [roleArn] })),
       now: options.stsNow ?? now,
       ...(options.credentialLifetimeSeconds === undefined ? {} : { credentialLifetimeSeconds: options.credentialLifetimeSeconds }),
     });
