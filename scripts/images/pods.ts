@@ -177,7 +177,16 @@ interface ConsumerRun {
   readonly expectRefresh: boolean;
 }
 
-async function runConsumer(options: ConsumerRun): Promise<void> {
+/** What the phases of one consumer run share. */
+interface ConsumerContext {
+  readonly options: ConsumerRun;
+  readonly consumer: ReturnType<typeof startPodContainer>;
+  /** The consumer's probe server. */
+  readonly origin: string;
+}
+
+/** The consumer's container, started as the manifest says, with the stand-ins' queue and a loopback probe port. */
+async function startConsumer(options: ConsumerRun): Promise<ConsumerContext> {
   const { label, world, pod } = options;
   const manifestContainer = containerOf(pod, "consumer");
   const probePort = await freePort();
@@ -200,82 +209,114 @@ async function runConsumer(options: ConsumerRun): Promise<void> {
     print: printer("consumer"),
   });
   cleanups.push(() => consumer.remove());
-  const origin = `http://127.0.0.1:${probePort}`;
-  try {
-    const startupBudgetMs = (manifestContainer.startupProbe?.periodSeconds ?? 2) * (manifestContainer.startupProbe?.failureThreshold ?? 15) * 1000;
-    const startedAt = Date.now();
-    await until("/readyz 200", startupBudgetMs, async () => ((await get(`${origin}/readyz`)).status === 200 ? true : undefined));
-    checks.check(`${label}: /readyz turns ready within the startup probe's budget`, true, `${Date.now() - startedAt} ms`);
-    const livez = await get(`${origin}/livez`);
-    checks.check(`${label}: /livez answers 200`, livez.status === 200, `HTTP ${livez.status}`);
-    const source = consumer.lines.find((l) => / using [\w-]+:/.test(l.msg));
-    checks.check(`${label}: fromEnvironmentAware() chose ${options.source}`, source?.msg.includes(` using ${options.source}:`) === true, source?.msg ?? "no source line");
+  return { options, consumer, origin: `http://127.0.0.1:${probePort}` };
+}
 
-    // What the docs run to check a pod: `kubectl -n orders exec deploy/orders-consumer -c consumer -- node EXPLAIN explain`.
-    const explained = await consumer.exec(["node", EXPLAIN_CLI, "explain", "--json"]);
-    const explanation = (() => {
-      try {
-        return JSON.parse(explained.stdout) as { source?: string; error?: unknown; credentials?: { expiration?: string } };
-      } catch {
-        return {};
-      }
-    })();
-    checks.check(
-      `${label}: \`explain\` run in the container reports ${options.source}, credentials resolved, no error`,
-      explained.code === 0 && explanation.source === options.source && explanation.error === undefined && explanation.credentials?.expiration !== undefined,
-      `exit ${explained.code}, source ${String(explanation.source)}${explained.stderr === "" ? "" : `, ${explained.stderr.trim().slice(0, 200)}`}`,
-    );
+/** Ready within the startup probe's budget, live, the right source, and `explain` run in the container agrees. */
+async function checkStartup({ options, consumer, origin }: ConsumerContext): Promise<void> {
+  const { label } = options;
+  const manifestContainer = containerOf(options.pod, "consumer");
+  const startupBudgetMs = (manifestContainer.startupProbe?.periodSeconds ?? 2) * (manifestContainer.startupProbe?.failureThreshold ?? 15) * 1000;
+  const startedAt = Date.now();
+  await until("/readyz 200", startupBudgetMs, async () => ((await get(`${origin}/readyz`)).status === 200 ? true : undefined));
+  checks.check(`${label}: /readyz turns ready within the startup probe's budget`, true, `${Date.now() - startedAt} ms`);
+  const livez = await get(`${origin}/livez`);
+  checks.check(`${label}: /livez answers 200`, livez.status === 200, `HTTP ${livez.status}`);
+  const source = consumer.lines.find((l) => / using [\w-]+:/.test(l.msg));
+  checks.check(`${label}: fromEnvironmentAware() chose ${options.source}`, source?.msg.includes(` using ${options.source}:`) === true, source?.msg ?? "no source line");
 
-    const handled = () => consumer.lines.filter((l) => l.msg === "message handled");
-    const loadStartedAt = Date.now();
-    const ids = await world.sqs.sendMessages(world.queueUrl, Array.from({ length: MESSAGES }, (_, order) => JSON.stringify({ order })));
-    await consumer.waitFor(() => handled().length >= MESSAGES, `${MESSAGES} messages handled`, 180_000);
-    const loadSeconds = (Date.now() - loadStartedAt) / 1000;
-    checks.check(`${label}: ${MESSAGES} messages sent and handled`, true, `${loadSeconds.toFixed(1)} s, ${(MESSAGES / loadSeconds).toFixed(0)} messages/s`);
-    if (options.expectRefresh) {
-      await consumer.waitFor((l) => l.msg === "credentials refreshed", "a credential refresh", 60_000);
-      checks.check(`${label}: the short-lived credentials were refreshed in the container`, true);
+  // What the docs run to check a pod: `kubectl -n orders exec deploy/orders-consumer -c consumer -- node EXPLAIN explain`.
+  const explained = await consumer.exec(["node", EXPLAIN_CLI, "explain", "--json"]);
+  const explanation = (() => {
+    try {
+      return JSON.parse(explained.stdout) as { source?: string; error?: unknown; credentials?: { expiration?: string } };
+    } catch {
+      return {};
     }
+  })();
+  checks.check(
+    `${label}: \`explain\` run in the container reports ${options.source}, credentials resolved, no error`,
+    explained.code === 0 && explanation.source === options.source && explanation.error === undefined && explanation.credentials?.expiration !== undefined,
+    `exit ${explained.code}, source ${String(explanation.source)}${explained.stderr === "" ? "" : `, ${explained.stderr.trim().slice(0, 200)}`}`,
+  );
 
-    ids.push(...(await world.sqs.sendMessages(world.queueUrl, Array.from({ length: SLOW_MESSAGES }, (_, i) => JSON.stringify({ order: MESSAGES + i, workMs: SLOW_WORK_MS })))));
-    await until(`${SLOW_MESSAGES} messages in flight`, 30_000, async () => {
-      const metrics = await get(`${origin}/metrics`);
-      return new RegExp(`^sqs_consumer_messages_in_flight ${SLOW_MESSAGES}$`, "m").test(metrics.body) ? true : undefined;
-    }, 50);
-    const grace = pod.terminationGracePeriodSeconds ?? 30;
-    const stopping = consumer.stop(grace);
-    const stopLine = await consumer.waitFor((l) => l.msg.startsWith("stopping"), "the stopping line", 10_000);
-    const readyWhileStopping = await get(`${origin}/readyz`);
-    const { exitCode, durationMs } = await stopping;
-    checks.check(`${label}: SIGTERM through tini; /readyz 503 while stopping`, stopLine.signal === "SIGTERM" && readyWhileStopping.status === 503, `signal ${String(stopLine.signal)}, HTTP ${readyWhileStopping.status}`);
-    checks.check(`${label}: podman stop -t ${grace} ends it with exit 0 before the grace period`, exitCode === 0 && durationMs < grace * 1000, `exit ${exitCode} after ${durationMs} ms`);
+}
 
-    const afterStop = consumer.lines.slice(consumer.lines.indexOf(stopLine));
-    const finishedAfterStop = afterStop.filter((l) => l.msg === "message handled").length;
-    const last = consumer.lines.at(-1);
-    checks.check(
-      `${label}: the ${SLOW_MESSAGES} in-flight messages finished after SIGTERM, and the last line is "stopped cleanly" with all deleted`,
-      finishedAfterStop === SLOW_MESSAGES && last?.msg === "stopped cleanly" && last.deleted === ids.length && last.inFlight === 0,
-      `${finishedAfterStop} finished after SIGTERM; last "${String(last?.msg)}", deleted ${String(last?.deleted)} of ${ids.length}, in flight ${String(last?.inFlight)}`,
-    );
-    const handledIds = new Set(handled().map((l) => String(l.messageId)));
-    const lost = ids.filter((id) => !handledIds.has(id));
-    const depth = await queueDepth(world);
-    checks.check(`${label}: nothing lost: every message sent was handled, and the queue is empty`, lost.length === 0 && depth === 0, `${lost.length} not handled, ${depth} left in the queue`);
+/** The load: every message sent is handled (and, with short-lived credentials, a refresh happens meanwhile). */
+async function checkLoad({ options, consumer }: ConsumerContext): Promise<{ ids: string[]; handled: () => LogLine[] }> {
+  const { label, world } = options;
+  const handled = () => consumer.lines.filter((l) => l.msg === "message handled");
+  const loadStartedAt = Date.now();
+  const ids = await world.sqs.sendMessages(world.queueUrl, Array.from({ length: MESSAGES }, (_, order) => JSON.stringify({ order })));
+  await consumer.waitFor(() => handled().length >= MESSAGES, `${MESSAGES} messages handled`, 180_000);
+  const loadSeconds = (Date.now() - loadStartedAt) / 1000;
+  checks.check(`${label}: ${MESSAGES} messages sent and handled`, true, `${loadSeconds.toFixed(1)} s, ${(MESSAGES / loadSeconds).toFixed(0)} messages/s`);
+  if (options.expectRefresh) {
+    await consumer.waitFor((l) => l.msg === "credentials refreshed", "a credential refresh", 60_000);
+    checks.check(`${label}: the short-lived credentials were refreshed in the container`, true);
+  }
 
-    const issued = world.issuedKeyIds();
-    const calls = world.sqs.signedCalls;
-    const keys = new Set(calls.map((c) => c.accessKeyId));
-    const foreign = [...keys].filter((key) => !issued.includes(key));
-    checks.check(
-      `${label}: every SQS call signed with credentials the stand-in issued to the pod, with a session token`,
-      calls.length > 0 && foreign.length === 0 && calls.every((c) => c.sessionToken !== undefined),
-      `${calls.length} calls, ${keys.size} key(s)${foreign.length === 0 ? "" : `, foreign: ${foreign.join(", ")}`}`,
-    );
-    if (options.expectRefresh) checks.check(`${label}: calls signed with the refreshed credentials too`, keys.size >= 2, `${keys.size} key(s)`);
-    recordMemory(`${label} consumer`, consumer, pod, "consumer");
+  return { ids, handled };
+}
+
+/** SIGTERM with messages in flight: they finish, the process exits 0 within the grace period, nothing is lost. */
+async function checkGracefulStop(context: ConsumerContext, ids: string[], handled: () => LogLine[]): Promise<void> {
+  const { options, consumer, origin } = context;
+  const { label, world, pod } = options;
+  ids.push(...(await world.sqs.sendMessages(world.queueUrl, Array.from({ length: SLOW_MESSAGES }, (_, i) => JSON.stringify({ order: MESSAGES + i, workMs: SLOW_WORK_MS })))));
+  await until(`${SLOW_MESSAGES} messages in flight`, 30_000, async () => {
+    const metrics = await get(`${origin}/metrics`);
+    return new RegExp(`^sqs_consumer_messages_in_flight ${SLOW_MESSAGES}$`, "m").test(metrics.body) ? true : undefined;
+  }, 50);
+  const grace = pod.terminationGracePeriodSeconds ?? 30;
+  const stopping = consumer.stop(grace);
+  const stopLine = await consumer.waitFor((l) => l.msg.startsWith("stopping"), "the stopping line", 10_000);
+  const readyWhileStopping = await get(`${origin}/readyz`);
+  const { exitCode, durationMs } = await stopping;
+  checks.check(`${label}: SIGTERM through tini; /readyz 503 while stopping`, stopLine.signal === "SIGTERM" && readyWhileStopping.status === 503, `signal ${String(stopLine.signal)}, HTTP ${readyWhileStopping.status}`);
+  checks.check(`${label}: podman stop -t ${grace} ends it with exit 0 before the grace period`, exitCode === 0 && durationMs < grace * 1000, `exit ${exitCode} after ${durationMs} ms`);
+
+  const afterStop = consumer.lines.slice(consumer.lines.indexOf(stopLine));
+  const finishedAfterStop = afterStop.filter((l) => l.msg === "message handled").length;
+  const last = consumer.lines.at(-1);
+  checks.check(
+    `${label}: the ${SLOW_MESSAGES} in-flight messages finished after SIGTERM, and the last line is "stopped cleanly" with all deleted`,
+    finishedAfterStop === SLOW_MESSAGES && last?.msg === "stopped cleanly" && last.deleted === ids.length && last.inFlight === 0,
+    `${finishedAfterStop} finished after SIGTERM; last "${String(last?.msg)}", deleted ${String(last?.deleted)} of ${ids.length}, in flight ${String(last?.inFlight)}`,
+  );
+  const handledIds = new Set(handled().map((l) => String(l.messageId)));
+  const lost = ids.filter((id) => !handledIds.has(id));
+  const depth = await queueDepth(world);
+  checks.check(`${label}: nothing lost: every message sent was handled, and the queue is empty`, lost.length === 0 && depth === 0, `${lost.length} not handled, ${depth} left in the queue`);
+
+}
+
+/** Every SQS call was signed with credentials the stand-ins issued to the pod. */
+function checkSigning({ options }: ConsumerContext): void {
+  const { label, world } = options;
+  const issued = world.issuedKeyIds();
+  const calls = world.sqs.signedCalls;
+  const keys = new Set(calls.map((c) => c.accessKeyId));
+  const foreign = [...keys].filter((key) => !issued.includes(key));
+  checks.check(
+    `${label}: every SQS call signed with credentials the stand-in issued to the pod, with a session token`,
+    calls.length > 0 && foreign.length === 0 && calls.every((c) => c.sessionToken !== undefined),
+    `${calls.length} calls, ${keys.size} key(s)${foreign.length === 0 ? "" : `, foreign: ${foreign.join(", ")}`}`,
+  );
+  if (options.expectRefresh) checks.check(`${label}: calls signed with the refreshed credentials too`, keys.size >= 2, `${keys.size} key(s)`);
+}
+
+async function runConsumer(options: ConsumerRun): Promise<void> {
+  const context = await startConsumer(options);
+  const { consumer } = context;
+  try {
+    await checkStartup(context);
+    const { ids, handled } = await checkLoad(context);
+    await checkGracefulStop(context, ids, handled);
+    checkSigning(context);
+    recordMemory(`${options.label} consumer`, consumer, options.pod, "consumer");
   } catch (error) {
-    checks.failed(`${label}: the consumer's run`, error);
+    checks.failed(`${options.label}: the consumer's run`, error);
     for (const line of consumer.lines.slice(-15)) console.log(`    consumer \u2502 ${formatLine(line)}`);
     if (consumer.stderr() !== "") console.log(`    consumer stderr \u2502 ${consumer.stderr().slice(-2000)}`);
   }
@@ -360,6 +401,31 @@ async function rolesAnywhereInProcess(): Promise<void> {
   });
 }
 
+/** Runs a container's exec startup probe as the kubelet does: every periodSeconds, failureThreshold times at most. */
+async function checkStartupProbe(
+  container: ReturnType<typeof startPodContainer>,
+  manifest: ReturnType<typeof containerOf>,
+): Promise<void> {
+  const probe = manifest.startupProbe;
+  const command = probe?.exec?.command ?? [];
+  let attempts = 0;
+  let status = -1;
+  while (attempts < (probe?.failureThreshold ?? 0) && status !== 0) {
+    attempts += 1;
+    status = (await container.exec(command)).code;
+    if (status !== 0) await new Promise((resolve) => setTimeout(resolve, (probe?.periodSeconds ?? 1) * 1000));
+  }
+  checks.check(`sidecar: the startup probe \`${command.join(" ")}\` succeeds in the image`, status === 0, `after ${attempts} attempt(s)`);
+}
+
+/** `podman stop` ends the sidecar with exit 0, and it removes the token file it wrote. */
+async function checkSidecarStop(sidecar: ReturnType<typeof startPodContainer>, grace: number, tokenDir: string): Promise<void> {
+  const { exitCode, durationMs } = await sidecar.stop(grace);
+  checks.check("sidecar: podman stop ends it with exit 0", exitCode === 0, `exit ${exitCode} after ${durationMs} ms`);
+  const tokenLeft = await stat(join(tokenDir, "token")).then(() => true, () => false);
+  checks.check("sidecar: it removed the token file it wrote", !tokenLeft);
+}
+
 async function rolesAnywhereSidecar(): Promise<void> {
   checks.section("Roles Anywhere sidecar: the sidecar image serves the certificate's credentials to the consumer image");
   const objects = loadManifests(join(DEPLOY, "roles-anywhere/sidecar"));
@@ -394,17 +460,7 @@ async function rolesAnywhereSidecar(): Promise<void> {
   });
   cleanups.push(() => sidecar.remove());
   try {
-    // The kubelet runs the startup probe every periodSeconds until it succeeds, failureThreshold times at most.
-    const probe = manifestSidecar.startupProbe;
-    const command = probe?.exec?.command ?? [];
-    let attempts = 0;
-    let status = -1;
-    while (attempts < (probe?.failureThreshold ?? 0) && status !== 0) {
-      attempts += 1;
-      status = (await sidecar.exec(command)).code;
-      if (status !== 0) await new Promise((resolve) => setTimeout(resolve, (probe?.periodSeconds ?? 1) * 1000));
-    }
-    checks.check(`sidecar: the startup probe \`${command.join(" ")}\` succeeds in the image`, status === 0, `after ${attempts} attempt(s)`);
+    await checkStartupProbe(sidecar, manifestSidecar);
     const serving = sidecar.lines.find((l) => l.msg === "serving credentials");
     checks.check("sidecar: it logs \"serving credentials\" on its port, 127.0.0.1 only", serving?.port === port && String(serving.AWS_CONTAINER_CREDENTIALS_FULL_URI).startsWith(`http://127.0.0.1:${port}/`), JSON.stringify(serving?.AWS_CONTAINER_CREDENTIALS_FULL_URI));
 
@@ -421,11 +477,7 @@ async function rolesAnywhereSidecar(): Promise<void> {
     });
 
     // A native sidecar stops after the main containers.
-    const grace = pod.terminationGracePeriodSeconds ?? 30;
-    const { exitCode, durationMs } = await sidecar.stop(grace);
-    checks.check("sidecar: podman stop ends it with exit 0", exitCode === 0, `exit ${exitCode} after ${durationMs} ms`);
-    const tokenLeft = await stat(join(volumes["credentials-token"], "token")).then(() => true, () => false);
-    checks.check("sidecar: it removed the token file it wrote", !tokenLeft);
+    await checkSidecarStop(sidecar, pod.terminationGracePeriodSeconds ?? 30, volumes["credentials-token"]);
     recordMemory("roles-anywhere-sidecar sidecar", sidecar, pod, "roles-anywhere");
   } catch (error) {
     checks.failed("sidecar: the sidecar's run", error);
