@@ -11,7 +11,9 @@
 #
 # System packages (Debian, apt, as root) only on request, for the tests that use them; without them those tests report
 # themselves skipped, never passed:
-#   --with-test-packages  Ceph radosgw (a real STS), python3-botocore (a real AWS client), libfaketime, openssl
+#   --with-test-packages  Ceph radosgw (a real STS), python3-botocore (a real AWS client), libfaketime, openssl;
+#                         for keys in hardware SoftHSM2 and opensc (a PKCS#11 token), swtpm, tpm2-tools and
+#                         tpm2-pkcs11 (a software TPM behind PKCS#11), p11-kit (the default module); tinyproxy (a proxy)
 #   --with-images         podman, runc and debootstrap, for `pnpm images` and `pnpm pods` (scripts/images/)
 #   --node-matrix         also the pinned Node 22 and 24 CI tests on (scripts/node-matrix.sh; npm, no root)
 set -euo pipefail
@@ -94,6 +96,14 @@ if [ "$with_test_packages" = 1 ]; then
   python3 -c 'import botocore' >/dev/null 2>&1 || missing+=(python3-botocore)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v faketime >/dev/null 2>&1 || missing+=(faketime)
+  command -v softhsm2-util >/dev/null 2>&1 || missing+=(softhsm2)
+  command -v pkcs11-tool >/dev/null 2>&1 || missing+=(opensc)
+  [ -e /usr/lib/x86_64-linux-gnu/p11-kit-proxy.so ] || [ -e /usr/lib/aarch64-linux-gnu/p11-kit-proxy.so ] \
+    || missing+=(p11-kit-modules)
+  command -v swtpm >/dev/null 2>&1 || missing+=(swtpm swtpm-tools)
+  command -v tpm2_startup >/dev/null 2>&1 || missing+=(tpm2-tools)
+  command -v tpm2_ptool >/dev/null 2>&1 || missing+=(libtpm2-pkcs11-1 libtpm2-pkcs11-tools libtss2-tcti-swtpm0)
+  command -v tinyproxy >/dev/null 2>&1 || missing+=(tinyproxy)
   apt_install "the interop tests" "${missing[@]}"
 fi
 
