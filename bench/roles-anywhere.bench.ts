@@ -40,9 +40,7 @@ async function signing(keyType: TestKeyType, world: RolesAnywhereWorld): Promise
 }
 
 async function timeToFirstCredentials(keyType: TestKeyType, world: RolesAnywhereWorld, runs: number): Promise<void> {
-  const { certificate, privateKey, certificateChain } = world.files;
-  const { trustAnchorArn, profileArn, roleArn, emulator } = world;
-  const init = { certificate, privateKey, certificateChain, trustAnchorArn, profileArn, roleArn, endpoint: emulator.endpoint };
+  const { init } = world;
   await fromRolesAnywhere(init)(); // warm-up: module and connection setup
   const samples: number[] = [];
   for (let i = 0; i < runs; i += 1) {

@@ -1,64 +1,47 @@
 import { writeFile } from "node:fs/promises";
+import { type RolesAnywhereWorld, startRolesAnywhereWorld } from "@workload-identity/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { fromRolesAnywhere } from "../src/index.js";
 import type { FromRolesAnywhereInit } from "../src/options.js";
-import {
-  ACCOUNT,
-  type LeafFiles,
-  PROFILE_ARN,
-  ROLE_ARN,
-  type RolesAnywhereFixture,
-  startFixture,
-  TRUST_ANCHOR_ARN,
-} from "./setup.js";
 
-let fixture: RolesAnywhereFixture;
-let files: LeafFiles;
+const ACCOUNT = "111122223333";
+
+let world: RolesAnywhereWorld;
 
 beforeAll(async () => {
-  fixture = await startFixture({ keyType: "rsa2048" });
-  files = await fixture.leafFiles();
+  world = await startRolesAnywhereWorld({ keyType: "rsa2048", account: ACCOUNT });
 });
-afterAll(() => fixture.close());
+afterAll(() => world.close());
 afterEach(() => {
   vi.unstubAllEnvs();
-  fixture.emulator.clearFaults();
+  world.emulator.clearFaults();
 });
 
 /** The working options, with `overrides` applied; an override of `undefined` removes the option. */
 const init = (overrides: { [K in keyof FromRolesAnywhereInit]?: FromRolesAnywhereInit[K] | undefined } = {}): FromRolesAnywhereInit => {
-  const merged: Record<string, unknown> = {
-    certificate: files.certificate,
-    privateKey: files.privateKey,
-    certificateChain: files.certificateChain,
-    trustAnchorArn: TRUST_ANCHOR_ARN,
-    profileArn: PROFILE_ARN,
-    roleArn: ROLE_ARN,
-    endpoint: fixture.emulator.endpoint,
-    ...overrides,
-  };
+  const merged: Record<string, unknown> = { ...world.init, ...overrides };
   for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
   return merged as unknown as FromRolesAnywhereInit;
 };
 
 describe(fromRolesAnywhere.name, () => {
   it("exchanges an RSA-2048 certificate and its intermediate for session credentials", async () => {
-    const before = fixture.emulator.callCount;
+    const before = world.emulator.callCount;
     const credentials = await fromRolesAnywhere(init())();
     expect(credentials).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), accountId: ACCOUNT });
     expect(credentials.secretAccessKey).toEqual(expect.any(String));
     expect(credentials.sessionToken).toEqual(expect.any(String));
     expect(credentials.expiration?.getTime()).toBeGreaterThan(Date.now() + 3500_000);
-    expect(fixture.emulator.callCount).toBe(before + 1);
-    expect(fixture.emulator.calls.at(-1)).toMatchObject({
+    expect(world.emulator.callCount).toBe(before + 1);
+    expect(world.emulator.calls.at(-1)).toMatchObject({
       status: 201,
       algorithm: "AWS4-X509-RSA-SHA256",
       signedHeaders: "content-type;host;x-amz-date;x-amz-x509;x-amz-x509-chain",
-      serialNumber: files.leaf.serialNumberDecimal,
+      serialNumber: world.leaf.serialNumberDecimal,
       chainLength: 1,
-      trustAnchorArn: TRUST_ANCHOR_ARN,
-      profileArn: PROFILE_ARN,
-      roleArn: ROLE_ARN,
+      trustAnchorArn: world.trustAnchorArn,
+      profileArn: world.profileArn,
+      roleArn: world.roleArn,
       durationSeconds: 3600,
       roleSessionName: undefined,
       accessKeyId: credentials.accessKeyId,
@@ -66,9 +49,9 @@ describe(fromRolesAnywhere.name, () => {
   });
 
   it.each(["p256", "p384"] as const)("signs with ECDSA for a %s certificate", async (keyType) => {
-    const ec = await fixture.leafFiles({ keyType });
+    const ec = await world.leafFiles({ keyType });
     const credentials = await fromRolesAnywhere(init(ec))();
-    expect(fixture.emulator.calls.at(-1)).toMatchObject({
+    expect(world.emulator.calls.at(-1)).toMatchObject({
       status: 201,
       algorithm: "AWS4-X509-ECDSA-SHA256",
       serialNumber: ec.leaf.serialNumberDecimal,
@@ -78,48 +61,48 @@ describe(fromRolesAnywhere.name, () => {
 
   it("accepts the certificate, chain and key as inline PEM or DER content", async () => {
     await fromRolesAnywhere(
-      init({ certificate: files.leaf.certificateDer, privateKey: files.leaf.privateKeyPem, certificateChain: files.leaf.chainPem }),
+      init({ certificate: world.leaf.certificateDer, privateKey: world.leaf.privateKeyPem, certificateChain: world.leaf.chainPem }),
     )();
-    expect(fixture.emulator.calls.at(-1)).toMatchObject({ status: 201, chainLength: 1 });
+    expect(world.emulator.calls.at(-1)).toMatchObject({ status: 201, chainLength: 1 });
   });
 
   it("sends durationSeconds and roleSessionName when given", async () => {
     const credentials = await fromRolesAnywhere(init({ durationSeconds: 900, roleSessionName: "batch-job@host-1" }))();
-    expect(fixture.emulator.calls.at(-1)).toMatchObject({ status: 201, durationSeconds: 900, roleSessionName: "batch-job@host-1" });
+    expect(world.emulator.calls.at(-1)).toMatchObject({ status: 201, durationSeconds: 900, roleSessionName: "batch-job@host-1" });
     expect(credentials.expiration!.getTime() - Date.now()).toBeLessThanOrEqual(900_000);
   });
 
   it("sends the extra certificates of the certificate file as the chain when no certificateChain is given", async () => {
-    const bundle = await fixture.write("fullchain.crt", files.leaf.certificatePem + files.leaf.chainPem);
+    const bundle = await world.write("fullchain.crt", world.leaf.certificatePem + world.leaf.chainPem);
     await fromRolesAnywhere(init({ certificate: bundle, certificateChain: undefined }))();
-    expect(fixture.emulator.calls.at(-1)).toMatchObject({ status: 201, chainLength: 1 });
+    expect(world.emulator.calls.at(-1)).toMatchObject({ status: 201, chainLength: 1 });
   });
 
   it("re-reads the certificate and key at every refresh", async () => {
-    const certificate = await fixture.write("rotating.crt", files.leaf.certificatePem);
-    const privateKey = await fixture.write("rotating.key", files.leaf.privateKeyPem);
+    const certificate = await world.write("rotating.crt", world.leaf.certificatePem);
+    const privateKey = await world.write("rotating.key", world.leaf.privateKeyPem);
     const provider = fromRolesAnywhere(init({ certificate, privateKey }));
     await provider();
-    expect(fixture.emulator.calls.at(-1)?.serialNumber).toBe(files.leaf.serialNumberDecimal);
+    expect(world.emulator.calls.at(-1)?.serialNumber).toBe(world.leaf.serialNumberDecimal);
 
-    const renewed = await fixture.pki.issueLeaf();
+    const renewed = await world.pki.issueLeaf();
     await writeFile(certificate, renewed.certificatePem);
     await writeFile(privateKey, renewed.privateKeyPem);
     await provider({ forceRefresh: true });
-    expect(fixture.emulator.calls.at(-1)).toMatchObject({ status: 201, serialNumber: renewed.serialNumberDecimal });
+    expect(world.emulator.calls.at(-1)).toMatchObject({ status: 201, serialNumber: renewed.serialNumberDecimal });
   });
 
   it("serves the cached credentials without calling CreateSession again", async () => {
     const provider = fromRolesAnywhere(init());
     const first = await provider();
-    const count = fixture.emulator.callCount;
+    const count = world.emulator.callCount;
     expect(await provider()).toBe(first);
-    expect(fixture.emulator.callCount).toBe(count);
+    expect(world.emulator.callCount).toBe(count);
   });
 
   it("signs for the trust anchor's region unless region is given", async () => {
     await fromRolesAnywhere(init())();
-    expect(fixture.emulator.calls.at(-1)?.status).toBe(201);
+    expect(world.emulator.calls.at(-1)?.status).toBe(201);
     // The emulator refuses a scope outside the trust anchor's region, as the service would.
     await expect(fromRolesAnywhere(init({ region: "us-east-1" }))()).rejects.toMatchObject({
       code: "ROLES_ANYWHERE_SERVICE_ERROR",
@@ -129,16 +112,16 @@ describe(fromRolesAnywhere.name, () => {
 
   it("reads AWS_ENDPOINT_URL_ROLESANYWHERE when no endpoint is given, at call time", async () => {
     const provider = fromRolesAnywhere(init({ endpoint: undefined }));
-    vi.stubEnv("AWS_ENDPOINT_URL_ROLESANYWHERE", fixture.emulator.endpoint);
-    const count = fixture.emulator.callCount;
+    vi.stubEnv("AWS_ENDPOINT_URL_ROLESANYWHERE", world.emulator.endpoint);
+    const count = world.emulator.callCount;
     await provider();
-    expect(fixture.emulator.callCount).toBe(count + 1);
+    expect(world.emulator.callCount).toBe(count + 1);
   });
 
   it("prefers the endpoint option over AWS_ENDPOINT_URL_ROLESANYWHERE", async () => {
     vi.stubEnv("AWS_ENDPOINT_URL_ROLESANYWHERE", "http://127.0.0.1:9");
     await fromRolesAnywhere(init())();
-    expect(fixture.emulator.calls.at(-1)?.status).toBe(201);
+    expect(world.emulator.calls.at(-1)?.status).toBe(201);
   });
 
   it("rejects an invalid AWS_ENDPOINT_URL_ROLESANYWHERE with a typed error", async () => {
@@ -150,9 +133,9 @@ describe(fromRolesAnywhere.name, () => {
   });
 
   it("keeps AWS's error type, message and request id when CreateSession is denied", async () => {
-    fixture.emulator.injectFault({ kind: "access-denied" });
+    world.emulator.injectFault({ kind: "access-denied" });
     const error = await fromRolesAnywhere(init())().catch((e: unknown) => e);
-    const call = fixture.emulator.calls.at(-1)!;
+    const call = world.emulator.calls.at(-1)!;
     expect(error).toMatchObject({
       code: "ROLES_ANYWHERE_SERVICE_ERROR",
       tryNextLink: false,
@@ -174,7 +157,7 @@ describe(fromRolesAnywhere.name, () => {
   });
 
   it("reports a server failure with its error type", async () => {
-    fixture.emulator.injectFault({ kind: "http-500" });
+    world.emulator.injectFault({ kind: "http-500" });
     await expect(fromRolesAnywhere(init())()).rejects.toMatchObject({
       code: "ROLES_ANYWHERE_SERVICE_ERROR",
       errorType: "InternalServerException",
@@ -190,7 +173,7 @@ describe(fromRolesAnywhere.name, () => {
   });
 
   it("gives up after timeoutMs", async () => {
-    fixture.emulator.injectFault({ kind: "delay", ms: 2000 });
+    world.emulator.injectFault({ kind: "delay", ms: 2000 });
     await expect(fromRolesAnywhere(init({ timeoutMs: 50 }))()).rejects.toMatchObject({
       code: "ROLES_ANYWHERE_NETWORK_ERROR",
       message: expect.stringContaining("did not answer within 50 ms"),
@@ -249,11 +232,11 @@ describe(fromRolesAnywhere.name, () => {
   });
 
   it("checks the certificate before sending anything", async () => {
-    const expired = await fixture.leafFiles({ notBefore: new Date(Date.now() - 10 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
-    const count = fixture.emulator.callCount;
+    const expired = await world.leafFiles({ notBefore: new Date(Date.now() - 10 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) });
+    const count = world.emulator.callCount;
     await expect(fromRolesAnywhere(init(expired))()).rejects.toMatchObject({ code: "ROLES_ANYWHERE_CERTIFICATE_EXPIRED", tryNextLink: false });
     await expect(fromRolesAnywhere(init({ privateKey: expired.privateKey }))()).rejects.toMatchObject({ code: "ROLES_ANYWHERE_KEY_MISMATCH" });
-    expect(fixture.emulator.callCount).toBe(count);
+    expect(world.emulator.callCount).toBe(count);
   });
 
   it("uses the injected clock for X-Amz-Date (the service refuses a skew over 5 minutes)", async () => {
@@ -262,11 +245,11 @@ describe(fromRolesAnywhere.name, () => {
       serviceMessage: expect.stringContaining("Signature expired"),
     });
     await fromRolesAnywhere(init({ now: () => new Date(Date.now() + 4 * 60_000) }))();
-    expect(fixture.emulator.calls.at(-1)?.status).toBe(201);
+    expect(world.emulator.calls.at(-1)?.status).toBe(201);
   });
 
   it("warns once when the certificate expires within a week", async () => {
-    const soon = await fixture.leafFiles({ notAfter: new Date(Date.now() + 2 * 86_400_000) });
+    const soon = await world.leafFiles({ notAfter: new Date(Date.now() + 2 * 86_400_000) });
     const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
     const provider = fromRolesAnywhere(init({ ...soon, logger }));
     await provider();

@@ -5,25 +5,22 @@ import { createPrivateKey } from "node:crypto";
 import { truncate } from "node:fs/promises";
 import { inspect } from "node:util";
 import type { RefreshEvent } from "@workload-identity/refresh";
-import { findSecretLeaks } from "@workload-identity/testing";
+import { findSecretLeaks, type RolesAnywhereWorld, startRolesAnywhereWorld } from "@workload-identity/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromRolesAnywhere } from "../src/index.js";
 import type { FromRolesAnywhereInit } from "../src/options.js";
-import { type LeafFiles, PROFILE_ARN, ROLE_ARN, type RolesAnywhereFixture, startFixture, TRUST_ANCHOR_ARN } from "./setup.js";
 
-let fixture: RolesAnywhereFixture;
-let files: LeafFiles;
+let world: RolesAnywhereWorld;
 let keyPem: string;
 /** The body lines of the key: any one of them in an output is a leak. */
 let keyLines: string[];
 
 beforeAll(async () => {
-  fixture = await startFixture({ keyType: "p256" });
-  files = await fixture.leafFiles();
-  keyPem = files.leaf.privateKeyPem;
+  world = await startRolesAnywhereWorld({ keyType: "p256" });
+  keyPem = world.leaf.privateKeyPem;
   keyLines = keyPem.split("\n").filter((line) => line.length > 20 && !line.startsWith("-----"));
 });
-afterAll(() => fixture.close());
+afterAll(() => world.close());
 
 /** A provider, and everything it shows the world: log lines, events, and the error of one refresh. */
 async function attempt(overrides: Partial<FromRolesAnywhereInit>) {
@@ -31,13 +28,7 @@ async function attempt(overrides: Partial<FromRolesAnywhereInit>) {
   const record = (...parts: unknown[]) => shown.push(parts.map((part) => (typeof part === "string" ? part : inspect(part))).join(" "));
   const logger = { debug: record, info: record, warn: record, error: record };
   const provider = fromRolesAnywhere({
-    certificate: files.certificate,
-    privateKey: files.privateKey,
-    certificateChain: files.certificateChain,
-    trustAnchorArn: TRUST_ANCHOR_ARN,
-    profileArn: PROFILE_ARN,
-    roleArn: ROLE_ARN,
-    endpoint: fixture.emulator.endpoint,
+    ...world.init,
     logger,
     refresh: { onEvent: (event: RefreshEvent) => shown.push(event) },
     ...overrides,
@@ -91,20 +82,20 @@ describe("service answers", () => {
 
 describe("oversized input", () => {
   it("refuses a 40 MB certificate file before reading it, saying what is wrong", async () => {
-    const huge = await fixture.write("huge.crt", "");
+    const huge = await world.write("huge.crt", "");
     await truncate(huge, 40 * 1024 * 1024);
     const { error } = await attempt({ certificate: huge });
     expect(error).toMatchObject({ code: "ROLES_ANYWHERE_FILE_TOO_LARGE", message: expect.stringContaining(`${40 * 1024 * 1024} bytes`) });
   });
 
   it("refuses a chain of more intermediates than X-Amz-X509-Chain carries, instead of a network error", async () => {
-    const chain = await fixture.write("long-chain.crt", files.leaf.chainPem.repeat(6));
-    const before = fixture.emulator.calls.length;
+    const chain = await world.write("long-chain.crt", world.leaf.chainPem.repeat(6));
+    const before = world.emulator.calls.length;
     const { error } = await attempt({ certificateChain: chain });
     expect(error).toMatchObject({
       code: "ROLES_ANYWHERE_INVALID_CERTIFICATE_CHAIN",
       message: expect.stringContaining("gives 6 intermediate certificates"),
     });
-    expect(fixture.emulator.calls.length).toBe(before);
+    expect(world.emulator.calls.length).toBe(before);
   });
 });

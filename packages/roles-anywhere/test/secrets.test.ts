@@ -1,29 +1,27 @@
 import { createPrivateKey } from "node:crypto";
 import { inspect } from "node:util";
 import type { RefreshEvent } from "@workload-identity/refresh";
+import { type RolesAnywhereWorld, startRolesAnywhereWorld } from "@workload-identity/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fromRolesAnywhere, inspectCertificate } from "../src/index.js";
 import type { FromRolesAnywhereInit } from "../src/options.js";
-import { type LeafFiles, PROFILE_ARN, ROLE_ARN, type RolesAnywhereFixture, startFixture, TRUST_ANCHOR_ARN } from "./setup.js";
 
 const PASSPHRASE = "planted-passphrase-5f1e9c";
 const PLANTED_SECRET = "plantedSecretAccessKey0123456789abcdefXYZ";
 const PLANTED_TOKEN = "plantedSessionTokenIQoJb3JpZ2luX2VjEJr//////////wEaCWV1LXdlc3QtMSJHMEUCIQ";
 
-let fixture: RolesAnywhereFixture;
-let files: LeafFiles;
+let world: RolesAnywhereWorld;
 let encryptedKey: string;
 let keyLines: string[];
 
 beforeAll(async () => {
-  fixture = await startFixture({ keyType: "rsa2048" });
-  files = await fixture.leafFiles();
-  const pem = createPrivateKey(files.leaf.privateKeyPem).export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: PASSPHRASE }) as string;
-  encryptedKey = await fixture.write("encrypted.key", pem);
+  world = await startRolesAnywhereWorld({ keyType: "rsa2048" });
+  const pem = createPrivateKey(world.leaf.privateKeyPem).export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: PASSPHRASE }) as string;
+  encryptedKey = await world.write("encrypted.key", pem);
   // Any line of either form of the key would be a leak.
-  keyLines = [...files.leaf.privateKeyPem.split("\n"), ...pem.split("\n")].filter((line) => line.length > 20 && !line.startsWith("-----"));
+  keyLines = [...world.leaf.privateKeyPem.split("\n"), ...pem.split("\n")].filter((line) => line.length > 20 && !line.startsWith("-----"));
 });
-afterAll(() => fixture.close());
+afterAll(() => world.close());
 
 /** Everything a caller or operator could see: log lines, refresh events, errors in every rendering. */
 function harness(overrides: Partial<FromRolesAnywhereInit>) {
@@ -31,14 +29,9 @@ function harness(overrides: Partial<FromRolesAnywhereInit>) {
   const record = (...args: unknown[]) => seen.push(args.map((arg) => (typeof arg === "string" ? arg : inspect(arg, { depth: 6 }))).join(" "));
   const logger = { debug: vi.fn(record), info: vi.fn(record), warn: vi.fn(record), error: vi.fn(record) };
   const provider = fromRolesAnywhere({
-    certificate: files.certificate,
+    ...world.init,
     privateKey: encryptedKey,
     passphrase: PASSPHRASE,
-    certificateChain: files.certificateChain,
-    trustAnchorArn: TRUST_ANCHOR_ARN,
-    profileArn: PROFILE_ARN,
-    roleArn: ROLE_ARN,
-    endpoint: fixture.emulator.endpoint,
     logger,
     refresh: { onEvent: (event: RefreshEvent) => record(event) },
     ...overrides,
@@ -96,9 +89,9 @@ describe("secrets never leave the provider", () => {
     ["a key of another certificate", { privateKey: "" }, PASSPHRASE],
     ["a denied CreateSession", {}, PASSPHRASE],
   ])("on failure (%s): errors and logs carry no key material or passphrase", async (name, overrides, passphrase) => {
-    const other = await fixture.leafFiles();
+    const other = await world.leafFiles();
     const patch = name === "a key of another certificate" ? { privateKey: other.leaf.privateKeyPem, passphrase: PASSPHRASE } : overrides;
-    if (name === "a denied CreateSession") fixture.emulator.injectFault({ kind: "access-denied" });
+    if (name === "a denied CreateSession") world.emulator.injectFault({ kind: "access-denied" });
     const { seen, run } = harness(patch);
     expect(await run()).toBeUndefined();
     const otherKeyLines = other.leaf.privateKeyPem.split("\n").filter((line) => line.length > 20 && !line.startsWith("-----"));
@@ -106,8 +99,8 @@ describe("secrets never leave the provider", () => {
   });
 
   it("inspectCertificate's summary and errors carry no key material", async () => {
-    const summary = await inspectCertificate({ certificate: files.certificate, privateKey: encryptedKey, passphrase: PASSPHRASE });
-    const error = await inspectCertificate({ certificate: files.certificate, privateKey: encryptedKey, passphrase: "nope-planted" }).catch(
+    const summary = await inspectCertificate({ certificate: world.files.certificate, privateKey: encryptedKey, passphrase: PASSPHRASE });
+    const error = await inspectCertificate({ certificate: world.files.certificate, privateKey: encryptedKey, passphrase: "nope-planted" }).catch(
       (e: unknown) => e,
     );
     expectNoSecret([JSON.stringify(summary), inspect(error, { depth: 6 })], [PASSPHRASE, "nope-planted", ...keyLines]);

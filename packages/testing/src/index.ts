@@ -71,6 +71,7 @@ export {
 } from "./worlds/web-identity-world.js";
 export {
   type RolesAnywhereEnv,
+  type RolesAnywhereInit,
   type RolesAnywhereWorld,
   type RolesAnywhereWorldOptions,
   startRolesAnywhereWorld,

@@ -34,8 +34,8 @@ describe(startRolesAnywhereWorld.name, () => {
     expect(Date.parse(new X509Certificate(world.leaf.certificatePem).validFrom)).toBe(NOW - 3_600_000);
   });
 
-  it("gets credentials from its emulator with those files, on the same clock", async () => {
-    const credentials = await fromRolesAnywhere({
+  it("gives the same configuration as fromRolesAnywhere's options", () => {
+    expect(world.init).toEqual({
       certificate: world.files.certificate,
       privateKey: world.files.privateKey,
       certificateChain: world.files.certificateChain,
@@ -43,6 +43,12 @@ describe(startRolesAnywhereWorld.name, () => {
       profileArn: world.profileArn,
       roleArn: world.roleArn,
       endpoint: world.emulator.endpoint,
+    });
+  });
+
+  it("gets credentials from its emulator with those files, on the same clock", async () => {
+    const credentials = await fromRolesAnywhere({
+      ...world.init,
       now: () => new Date(NOW),
       refresh: { now: () => NOW },
     })();

@@ -71,6 +71,20 @@ export type RolesAnywhereEnv = Readonly<
   >
 >;
 
+/**
+ * The workload's options for `fromRolesAnywhere` (and `createRolesAnywhereSource`): its files, the three ARNs and
+ * the emulator's endpoint. No region: it follows the trust anchor's ARN, as it does for a user.
+ */
+export interface RolesAnywhereInit {
+  readonly certificate: string;
+  readonly privateKey: string;
+  readonly certificateChain: string;
+  readonly trustAnchorArn: string;
+  readonly profileArn: string;
+  readonly roleArn: string;
+  readonly endpoint: string;
+}
+
 /** A running Roles Anywhere world. */
 export interface RolesAnywhereWorld {
   readonly pki: TestPki;
@@ -87,6 +101,8 @@ export interface RolesAnywhereWorld {
   readonly roleArn: string;
   readonly region: string;
   readonly env: RolesAnywhereEnv;
+  /** The same configuration as options of `fromRolesAnywhere`; spread it and override what a test varies. */
+  readonly init: RolesAnywhereInit;
   /** Issues another leaf from the PKI and writes its files beside the first ones. */
   leafFiles(options?: IssueLeafOptions): Promise<TestLeafFiles>;
   /** Writes a file (mode 0600) in {@link RolesAnywhereWorld.dir}; returns its path. */
@@ -131,29 +147,25 @@ export async function startRolesAnywhereWorld(options: RolesAnywhereWorldOptions
     await close().catch(() => undefined);
     throw error;
   });
+  const init = { ...pick(files), trustAnchorArn, profileArn, roleArn, endpoint: emulator.endpoint };
+  const env = envOf(init, region);
+  return { pki, emulator, leaf: files.leaf, files, dir, trustAnchorArn, profileArn, roleArn, region, env, init, leafFiles, write, close };
+}
+
+/** The three paths of a leaf's files, without the leaf. */
+const pick = ({ certificate, privateKey, certificateChain }: TestLeafFiles) => ({ certificate, privateKey, certificateChain });
+
+/** The variables that say the same as `init`, as a pod's Secret and ConfigMap would. */
+function envOf(init: RolesAnywhereInit, region: string): RolesAnywhereEnv {
   return {
-    pki,
-    emulator,
-    leaf: files.leaf,
-    files,
-    dir,
-    trustAnchorArn,
-    profileArn,
-    roleArn,
-    region,
-    env: {
-      [ENV_RA_CERTIFICATE]: files.certificate,
-      [ENV_RA_PRIVATE_KEY]: files.privateKey,
-      [ENV_RA_CERTIFICATE_CHAIN]: files.certificateChain,
-      [ENV_RA_TRUST_ANCHOR_ARN]: trustAnchorArn,
-      [ENV_RA_PROFILE_ARN]: profileArn,
-      [ENV_RA_ROLE_ARN]: roleArn,
-      [ENV_REGION]: region,
-      [ENV_RA_ENDPOINT]: emulator.endpoint,
-    },
-    leafFiles,
-    write,
-    close,
+    [ENV_RA_CERTIFICATE]: init.certificate,
+    [ENV_RA_PRIVATE_KEY]: init.privateKey,
+    [ENV_RA_CERTIFICATE_CHAIN]: init.certificateChain,
+    [ENV_RA_TRUST_ANCHOR_ARN]: init.trustAnchorArn,
+    [ENV_RA_PROFILE_ARN]: init.profileArn,
+    [ENV_RA_ROLE_ARN]: init.roleArn,
+    [ENV_REGION]: region,
+    [ENV_RA_ENDPOINT]: init.endpoint,
   };
 }
 
