@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromContainerMetadata, fromHttp, fromInstanceMetadata, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { type CliDeps, runCli } from "../src/roles-anywhere/run.js";
+import { runCli } from "../src/roles-anywhere/run.js";
 import {
   botocoreCredentials,
   createClock,
@@ -12,6 +12,7 @@ import {
   findOldBotocorePython,
   PLANTED,
 } from "./cli-support.js";
+import { createTestCliDeps, type TestCliDeps } from "./test-cli-deps.js";
 
 // Polls, never sleeps; generous, as the machine is shared.
 const WAIT = { timeout: 15_000, interval: 10 };
@@ -42,35 +43,23 @@ describe("serve, read by AWS clients", () => {
   let dir: string;
   let origin: string;
   let tokenFile: string;
-  let shutdown: (signal: string) => void = () => undefined;
+  let deps: TestCliDeps;
   let exit: Promise<number>;
-  const stderr: string[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "ra-interop-"));
     tokenFile = join(dir, "token");
-    const deps: CliDeps = {
-      createProvider: (request) => fake.provider(request.refresh),
-      inspectCertificate: async () => ({ subject: "CN=t", serialNumber: "1", validTo: new Date(clock.now() + 9e10) }),
-      stdout: () => undefined,
-      stderr: (text) => stderr.push(text),
-      env: {},
-      cwd: dir,
-      homedir: dir,
-      now: clock.now,
-      waitForShutdown: () => new Promise((resolve) => (shutdown = resolve)),
-      version: "test",
-    };
+    deps = createTestCliDeps({ cwd: dir, now: clock.now, createProvider: (request) => fake.provider(request.refresh) });
     exit = runCli(["serve", ...FLAGS, "--port", "0", "--container-token-file", tokenFile], deps);
     await vi.waitFor(() => {
-      const match = /"msg":"serving credentials","port":(\d+)/.exec(stderr.join(""));
+      const match = /"msg":"serving credentials","port":(\d+)/.exec(deps.written.stderr.join(""));
       if (match === null) throw new Error("not serving yet");
       origin = `http://127.0.0.1:${match[1] ?? ""}`;
     }, WAIT);
   });
 
   afterAll(async () => {
-    shutdown("SIGTERM");
+    deps.shutdown("SIGTERM");
     expect(await exit).toBe(0);
     await rm(dir, { recursive: true, force: true });
   });
@@ -188,21 +177,10 @@ describe("serve, read by AWS clients", () => {
       const withNewline = join(dir, "given-token");
       await writeFile(withNewline, "given-token\n");
       const callsBefore = fake.calls;
-      const lines: string[] = [];
-      const code = await runCli(["serve", ...FLAGS, "--port", "0", "--container-token-file", withNewline], {
-        createProvider: (request) => fake.provider(request.refresh),
-        inspectCertificate: async () => ({ subject: "CN=t", serialNumber: "1", validTo: new Date(clock.now() + 9e10) }),
-        stdout: () => undefined,
-        stderr: (text) => lines.push(text),
-        env: {},
-        cwd: dir,
-        homedir: dir,
-        now: clock.now,
-        waitForShutdown: () => new Promise(() => undefined),
-        version: "test",
-      });
+      const refused = createTestCliDeps({ cwd: dir, now: clock.now, createProvider: (request) => fake.provider(request.refresh) });
+      const code = await runCli(["serve", ...FLAGS, "--port", "0", "--container-token-file", withNewline], refused);
       expect(code).toBe(1);
-      const last = JSON.parse(lines.join("").trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
+      const last = refused.logLines().at(-1) ?? {};
       expect(last).toMatchObject({ msg: "not serving: the container token file is unusable", code: "CONTAINER_TOKEN_FILE" });
       expect(String(last.error)).toContain(`printf '%s' "$TOKEN" > ${withNewline}`);
       expect(fake.calls).toBe(callsBefore); // refused before any CreateSession

@@ -1,11 +1,10 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestPki, type RolesAnywhereEmulator, startRolesAnywhereEmulator, type TestPki } from "@workload-identity/testing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fromRolesAnywhere, inspectCertificate } from "@workload-identity/roles-anywhere";
-import { type CliDeps, runCli } from "../src/roles-anywhere/run.js";
+import { type RolesAnywhereWorld, startRolesAnywhereWorld } from "@workload-identity/testing";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { runCli } from "../src/roles-anywhere/run.js";
 import { createClock } from "./cli-support.js";
+import { createTestCliDeps, type TestCliDeps } from "./test-cli-deps.js";
 
 // Polls, never sleeps; generous, as the machine is shared.
 const WAIT = { timeout: 15_000, interval: 10 };
@@ -13,22 +12,16 @@ const WAIT = { timeout: 15_000, interval: 10 };
 // `serve` in process over the real library and the emulator, all on one fake clock: what happens across refreshes
 // (rotation, a failing service, expiry, recovery) without waiting an hour.
 
-const ACCOUNT = "111122223333";
-const TRUST_ANCHOR_ARN = `arn:aws:rolesanywhere:eu-west-1:${ACCOUNT}:trust-anchor/ta-1`;
-const PROFILE_ARN = `arn:aws:rolesanywhere:eu-west-1:${ACCOUNT}:profile/p-1`;
-const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/reader`;
 const MINUTE_MS = 60_000;
 
 describe("roles-anywhere serve across refreshes (library + emulator, fake clock)", () => {
   const clock = createClock(Date.now());
-  let dir: string;
-  let pki: TestPki;
-  let emulator: RolesAnywhereEmulator;
+  let world: RolesAnywhereWorld;
+  let emulator: RolesAnywhereWorld["emulator"];
+  let deps: TestCliDeps;
   let origin: string;
-  let shutdown: (signal: string) => void = () => undefined;
   let exit: Promise<number>;
-  const stderr: string[] = [];
-  const log = () => stderr.join("").split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const log = () => deps.logLines();
 
   const credentials = async () => {
     const token = await (
@@ -36,23 +29,21 @@ describe("roles-anywhere serve across refreshes (library + emulator, fake clock)
     ).text();
     return fetch(`${origin}/latest/meta-data/iam/security-credentials/reader`, { headers: { "x-aws-ec2-metadata-token": token } });
   };
+  // The mounted files as cert-manager writes them: tls.crt holds the leaf and its chain.
   const writeLeaf = async (subject: string) => {
-    const leaf = await pki.issueLeaf({ subject, keyType: "rsa2048" });
-    await writeFile(join(dir, "tls.crt"), leaf.certificatePem + leaf.chainPem);
-    await writeFile(join(dir, "tls.key"), leaf.privateKeyPem, { mode: 0o600 });
+    const leaf = await world.pki.issueLeaf({ subject, keyType: "rsa2048" });
+    await world.write("bundle.crt", leaf.certificatePem + leaf.chainPem);
+    await world.write("bundle.key", leaf.privateKeyPem);
     return leaf;
   };
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "ra-serve-emulator-"));
-    pki = await createTestPki({ keyType: "p384" });
+    world = await startRolesAnywhereWorld({ keyType: "p384", roleArn: "arn:aws:iam::111122223333:role/reader", now: clock.now });
+    emulator = world.emulator;
     await writeLeaf("CN=first.workload.test");
-    emulator = await startRolesAnywhereEmulator({
-      trustAnchors: [{ arn: TRUST_ANCHOR_ARN, caCertificatePem: pki.rootCertificatePem }],
-      profiles: [{ arn: PROFILE_ARN, roleArns: [ROLE_ARN] }],
+    deps = createTestCliDeps({
+      cwd: world.dir,
       now: clock.now,
-    });
-    const deps: CliDeps = {
       // The flags as the CLI maps them, plus the fake clock for the library and its refresh.
       createProvider: (request) =>
         fromRolesAnywhere({
@@ -68,18 +59,10 @@ describe("roles-anywhere serve across refreshes (library + emulator, fake clock)
           now: () => new Date(clock.now()),
         }),
       inspectCertificate: (certificate) => inspectCertificate({ certificate }),
-      stdout: () => undefined,
-      stderr: (text) => stderr.push(text),
-      env: {},
-      cwd: dir,
-      homedir: dir,
-      now: clock.now,
-      waitForShutdown: () => new Promise((resolve) => (shutdown = resolve)),
-      version: "test",
-    };
+    });
     exit = runCli(
-      ["serve", "--certificate", join(dir, "tls.crt"), "--private-key", join(dir, "tls.key"),
-        "--trust-anchor-arn", TRUST_ANCHOR_ARN, "--profile-arn", PROFILE_ARN, "--role-arn", ROLE_ARN,
+      ["serve", "--certificate", join(world.dir, "bundle.crt"), "--private-key", join(world.dir, "bundle.key"),
+        "--trust-anchor-arn", world.trustAnchorArn, "--profile-arn", world.profileArn, "--role-arn", world.roleArn,
         "--endpoint", emulator.endpoint, "--port", "0"],
       deps,
     );
@@ -91,13 +74,12 @@ describe("roles-anywhere serve across refreshes (library + emulator, fake clock)
   });
 
   afterAll(async () => {
-    shutdown("SIGTERM");
+    deps.shutdown("SIGTERM");
     expect(await exit).toBe(0);
-    await emulator.close();
-    await rm(dir, { recursive: true, force: true });
+    await world.close();
   });
 
-  it("signs the first CreateSession with the mounted certificate (the chain taken from tls.crt)", () => {
+  it("signs the first CreateSession with the mounted certificate (the chain taken from the certificate file)", () => {
     expect(emulator.callCount).toBe(1);
     expect(emulator.calls[0]).toMatchObject({ status: 201, chainLength: 1 });
   });

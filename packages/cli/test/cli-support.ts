@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { type RefreshOptions, withRefresh } from "@workload-identity/refresh";
+import { RolesAnywhereServiceError } from "@workload-identity/roles-anywhere";
 import { childProcessEnv } from "@workload-identity/testing";
 
 /** Planted secrets: the tests assert none of them ever appears in any output. */
@@ -54,9 +55,17 @@ export function createFakeSource(clock: { now: () => number }, lifetimeMs = 3_60
   };
 }
 
-/** An error shaped like the library's: a stable code and a message. */
-export function serviceError(code: string, message: string): Error {
-  return Object.assign(new Error(message), { name: "RolesAnywhereServiceError", code });
+/**
+ * What `fromRolesAnywhere` throws when CreateSession answers an error: the library's own class, from the HTTP status,
+ * AWS's error type (`x-amzn-ErrorType`), its message and request id, as the library's client builds it.
+ */
+export function createSessionError(
+  statusCode: number,
+  errorType: string,
+  serviceMessage: string,
+  requestId: string | undefined = "req-test-1",
+): RolesAnywhereServiceError {
+  return new RolesAnywhereServiceError({ statusCode, errorType, serviceMessage, requestId });
 }
 
 /** A Python interpreter that can import botocore, and botocore's version. */

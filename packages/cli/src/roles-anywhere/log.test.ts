@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createSessionError } from "../../test/cli-support.js";
 import { createJsonLogger, describeError, toSdkLogger } from "./log.js";
 
 describe(createJsonLogger.name, () => {
@@ -39,17 +40,19 @@ describe(createJsonLogger.name, () => {
 
 describe(describeError.name, () => {
   it("keeps the name, code, message and request id, and nothing else", () => {
-    const error = Object.assign(new Error("denied"), {
-      name: "AccessDeniedException",
-      code: "ACCESS_DENIED",
-      $metadata: { requestId: "req-1" },
+    const error = Object.assign(createSessionError(403, "AccessDeniedException", "denied", "req-1"), {
       credentials: { secretAccessKey: "never" },
     });
     expect(describeError(error)).toEqual({
-      error: "AccessDeniedException (ACCESS_DENIED): denied",
-      code: "ACCESS_DENIED",
+      error: `RolesAnywhereServiceError (ROLES_ANYWHERE_SERVICE_ERROR): ${error.message}`,
+      code: "ROLES_ANYWHERE_SERVICE_ERROR",
       requestId: "req-1",
     });
+  });
+
+  it("reads the request id an AWS SDK client's error keeps in $metadata", () => {
+    const error = Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { requestId: "req-2" } });
+    expect(describeError(error)).toEqual({ error: "ThrottlingException: Rate exceeded", code: undefined, requestId: "req-2" });
   });
 
   it("describes by the one redaction rule: a token quoted in the message is not", () => {

@@ -2,7 +2,9 @@ import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createClock, createFakeSource, PLANTED, serviceError } from "../../test/cli-support.js";
+import { CertificateMaterialError } from "@workload-identity/roles-anywhere";
+import { createClock, createFakeSource, createSessionError, PLANTED } from "../../test/cli-support.js";
+import { createTestCliDeps } from "../../test/test-cli-deps.js";
 import type { CertificateDates } from "./certificate-expiry.js";
 import { type CliDeps, type ProviderRequest, runCli } from "./run.js";
 
@@ -27,12 +29,11 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 function harness(certificateValidForMs = 90 * DAY_MS) {
   const clock = createClock();
   const fake = createFakeSource(clock);
-  const stdout: string[] = [];
-  const stderr: string[] = [];
   const requests: ProviderRequest[] = [];
-  let shutdown: ((signal: string) => void) | undefined;
   let inspected = 0;
-  const deps: CliDeps = {
+  const deps = createTestCliDeps({
+    cwd: dir,
+    now: clock.now,
     createProvider: (request) => {
       requests.push(request);
       return fake.provider(request.refresh);
@@ -41,20 +42,14 @@ function harness(certificateValidForMs = 90 * DAY_MS) {
       inspected += 1;
       return { subject: "CN=workload.test", serialNumber: "4242", validTo: new Date(clock.now() + certificateValidForMs) };
     },
-    stdout: (text) => stdout.push(text),
-    stderr: (text) => stderr.push(text),
-    env: { XDG_CACHE_HOME: join(dir, "cache") },
-    cwd: dir,
-    homedir: dir,
-    now: clock.now,
-    waitForShutdown: () => new Promise((resolve) => (shutdown = resolve)),
-    version: "0.0.0-test",
-  };
-  const logLines = () => stderr.join("").split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  });
   return {
-    clock, fake, deps, stdout, stderr, requests, logLines,
+    clock, fake, deps, requests,
+    stdout: deps.written.stdout,
+    stderr: deps.written.stderr,
+    logLines: deps.logLines,
     get inspected() { return inspected; },
-    shutdown: (signal = "SIGTERM") => shutdown?.(signal),
+    shutdown: deps.shutdown,
   };
 }
 
@@ -96,24 +91,25 @@ describe("roles-anywhere credential-process", () => {
 
   it("exits 1 with one line naming the error code, and prints nothing on stdout", async () => {
     const h = harness();
-    h.fake.fail(serviceError("ACCESS_DENIED", "AccessDeniedException: the profile does not allow this role"));
+    const denied = createSessionError(403, "AccessDeniedException", "The profile does not allow this role.", "req-123");
+    h.fake.fail(denied);
     expect(await runCli(["credential-process", ...FLAGS], h.deps)).toBe(1);
     expect(h.stdout).toEqual([]);
-    expect(h.stderr).toEqual([
-      "roles-anywhere: ACCESS_DENIED: AccessDeniedException: the profile does not allow this role\n",
-    ]);
+    expect(h.stderr).toEqual([`roles-anywhere: ROLES_ANYWHERE_SERVICE_ERROR: ${denied.message}\n`]);
+    expect(h.stderr[0]).toMatch(/failed with AccessDeniedException \(HTTP 403, request id req-123\): The profile does not allow this role\. Check /);
   });
 
-  it("adds the AWS request id to the line once", async () => {
+  it("gives the AWS request id on the line once", async () => {
     const h = harness();
-    h.fake.fail(Object.assign(serviceError("ROLES_ANYWHERE_SERVICE_ERROR", "AccessDeniedException: denied"), { requestId: "req-123" }));
+    // The library's error names its request id in its message: not repeated.
+    h.fake.fail(createSessionError(403, "AccessDeniedException", "denied", "req-123"));
     await runCli(["credential-process", ...FLAGS], h.deps);
-    h.fake.fail(Object.assign(serviceError("ROLES_ANYWHERE_SERVICE_ERROR", "denied (request id req-456)"), { requestId: "req-456" }));
+    // An AWS SDK client's error keeps it in $metadata only: added.
+    h.fake.fail(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { requestId: "req-456" } }));
     await runCli(["credential-process", ...FLAGS], h.deps);
-    expect(h.stderr).toEqual([
-      "roles-anywhere: ROLES_ANYWHERE_SERVICE_ERROR: AccessDeniedException: denied (request id req-123)\n",
-      "roles-anywhere: ROLES_ANYWHERE_SERVICE_ERROR: denied (request id req-456)\n",
-    ]);
+    expect(h.stderr).toHaveLength(2);
+    expect(h.stderr[0]?.split("req-123")).toHaveLength(2);
+    expect(h.stderr[1]).toBe("roles-anywhere: ThrottlingException: Rate exceeded (request id req-456)\n");
   });
 
   it("exits 1 naming an unreadable passphrase file", async () => {
@@ -132,7 +128,7 @@ describe("roles-anywhere credential-process", () => {
   it("never prints the passphrase, even when an error message carries it", async () => {
     const h = harness();
     await writeFile(join(dir, "pass"), PLANTED.passphrase);
-    h.fake.fail(serviceError("KEY_DECRYPTION_FAILED", `bad passphrase ${PLANTED.passphrase}`));
+    h.fake.fail(new CertificateMaterialError("ROLES_ANYWHERE_PASSPHRASE_INCORRECT", `bad passphrase ${PLANTED.passphrase}`));
     expect(await runCli(["credential-process", ...FLAGS, "--private-key-passphrase-file", "pass"], h.deps)).toBe(1);
     expect(h.stderr.join("")).toContain("[REDACTED]");
     expectNoPlantedSecret(h.stderr.join(""));
@@ -187,13 +183,13 @@ describe("roles-anywhere serve", () => {
 
   it("fails fast, exit 1, with a clear log line when the first CreateSession fails", async () => {
     const h = harness();
-    h.fake.fail(serviceError("UNTRUSTED_CERTIFICATE", "UntrustedCertificate: not issued by the trust anchor"));
+    h.fake.fail(createSessionError(403, "AccessDeniedException", "Untrusted certificate. Insufficient certificate."));
     expect(await runCli(["serve", ...FLAGS, "--port", "0"], h.deps)).toBe(1);
     expect(h.logLines().at(-1)).toMatchObject({
       level: "error",
       msg: "not serving: the first CreateSession failed",
-      code: "UNTRUSTED_CERTIFICATE",
-      error: expect.stringContaining("not issued by the trust anchor") as string,
+      code: "ROLES_ANYWHERE_SERVICE_ERROR",
+      error: expect.stringContaining("AccessDeniedException (HTTP 403, request id req-test-1): Untrusted certificate") as string,
     });
     expect(h.logLines().some((line) => line.msg === "serving credentials")).toBe(false);
   });
@@ -244,13 +240,13 @@ describe("roles-anywhere serve", () => {
     const { exit, origin } = await start(h, ["--container-token-file", tokenFile]);
     const { readFile } = await import("node:fs/promises");
     const container = async () => fetch(`${origin}/v1/credentials`, { headers: { authorization: await readFile(tokenFile, "utf8") } });
-    h.fake.fail(serviceError("ROLES_ANYWHERE_HTTP_500", "CreateSession answered HTTP 500"));
+    h.fake.fail(createSessionError(500, "InternalServerException", "Internal failure."));
     h.clock.advance(40 * 60_000); // 20 minutes left, inside serve's mandatory window: the refresh fails
     const stale = await imdsCredentials(origin);
     expect(stale.status).toBe(200);
     expect(await stale.json()).toMatchObject({ AccessKeyId: "ASIAFAKE00000001" });
     expect(h.logLines()).toContainEqual(
-      expect.objectContaining({ level: "error", msg: "refresh failed", code: "ROLES_ANYWHERE_HTTP_500", reason: "mandatory" }),
+      expect.objectContaining({ level: "error", msg: "refresh failed", code: "ROLES_ANYWHERE_SERVICE_ERROR", reason: "mandatory" }),
     );
     expect(h.logLines()).toContainEqual(expect.objectContaining({ msg: "serving the last good credentials while refreshing fails" }));
 
@@ -386,7 +382,7 @@ describe("roles-anywhere serve", () => {
     await writeFile(join(dir, "pass"), PLANTED.passphrase);
     const { exit, origin } = await start(h, ["--private-key-passphrase-file", "pass", "--debug"]);
     await imdsCredentials(origin);
-    h.fake.fail(serviceError("SIGNING_FAILED", `could not use key with ${PLANTED.passphrase}`));
+    h.fake.fail(new CertificateMaterialError("ROLES_ANYWHERE_PASSPHRASE_INCORRECT", `could not use key with ${PLANTED.passphrase}`));
     h.clock.advance(59 * 60_000);
     await imdsCredentials(origin);
     h.clock.advance(2 * 60_000);

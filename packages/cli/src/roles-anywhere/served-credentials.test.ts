@@ -1,6 +1,6 @@
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
 import { describe, expect, it, vi } from "vitest";
-import { createClock, createFakeSource, serviceError } from "../../test/cli-support.js";
+import { createClock, createFakeSource, createSessionError } from "../../test/cli-support.js";
 import { createServedCredentials } from "./served-credentials.js";
 
 const HOUR_MS = 3_600_000;
@@ -110,7 +110,7 @@ describe(createServedCredentials.name, () => {
     it("resolves the set in hand when the forced refresh fails, and forces no other one within the interval", async () => {
       const { clock, fake, served } = setup();
       await served();
-      fake.fail(serviceError("ROLES_ANYWHERE_SERVICE_ERROR", "AccessDeniedException: denied"));
+      fake.fail(createSessionError(403, "AccessDeniedException", "denied"));
       clock.advance(5 * MINUTE_MS);
       expect((await served({ minRemainingMs: 11 * MINUTE_MS })).credentials.accessKeyId).toBe("ASIAFAKE00000001");
       const callsAfterForcing = fake.calls;

@@ -3,7 +3,7 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createClock, createFakeSource, PLANTED, serviceError } from "../../test/cli-support.js";
+import { createClock, createFakeSource, createSessionError, PLANTED } from "../../test/cli-support.js";
 import { createContainerHandler } from "./container-routes.js";
 import { prepareContainerToken } from "./container-token.js";
 import { createImdsHandler } from "./imds-routes.js";
@@ -203,7 +203,7 @@ describe(startCredentialServer.name, () => {
       const t = await token();
       const path = `${CREDS_PATH}workload-reader`;
       expect(((await (await get(path, { "x-aws-ec2-metadata-token": t })).json()) as { AccessKeyId: string }).AccessKeyId).toBe("ASIAFAKE00000001");
-      fake.fail(serviceError("ACCESS_DENIED", "AccessDeniedException: the profile does not allow this role"));
+      fake.fail(createSessionError(403, "AccessDeniedException", "The profile does not allow this role."));
       clock.advance(59 * 60_000); // inside the mandatory window: the refresh fails, the cache is still valid
       const stale = await get(path, { "x-aws-ec2-metadata-token": t });
       expect(stale.status).toBe(200);
@@ -272,12 +272,13 @@ describe(startCredentialServer.name, () => {
     });
 
     it("answers 500 with a JSON reason when no valid credentials exist", async () => {
-      fake.fail(serviceError("UNTRUSTED_CERTIFICATE", "UntrustedCertificate: not issued by the trust anchor"));
+      fake.fail(createSessionError(403, "AccessDeniedException", "Untrusted certificate. Insufficient certificate.", "req-789"));
       const response = await get(path, { authorization: "container-token-1" });
       expect(response.status).toBe(500);
       expect(await response.json()).toEqual({
-        Code: "UNTRUSTED_CERTIFICATE",
-        Message: expect.stringContaining("UntrustedCertificate: not issued by the trust anchor") as string,
+        Code: "ROLES_ANYWHERE_SERVICE_ERROR",
+        Message: expect.stringContaining("AccessDeniedException (HTTP 403, request id req-789): Untrusted certificate") as string,
+        RequestId: "req-789",
       });
     });
 

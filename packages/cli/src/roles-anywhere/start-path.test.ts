@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { CliDeps } from "./cli-deps.js";
+import { createTestCliDeps, type TestCliDeps } from "../../test/test-cli-deps.js";
 
 // The AWS CLI starts `credential_process` once per command: a cached answer, `--help` and `--version` must load
 // nothing but the CLI's own start path. The SDK packages (behind every error class of the library) cost more than
@@ -24,24 +24,14 @@ const NOW = Date.parse("2030-01-01T00:00:00Z");
 
 describe("the CLI's start path", () => {
   let dir: string;
-  let deps: CliDeps;
-  const stdout: string[] = [];
+  let deps: TestCliDeps;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "ra-start-"));
-    deps = {
-      createProvider: () => {
-        throw new Error("no provider on the start path");
-      },
-      inspectCertificate: () => Promise.reject(new Error("no certificate on the start path")),
-      stdout: (text) => stdout.push(text),
-      stderr: (text) => stdout.push(`stderr: ${text}`),
-      env: { XDG_CACHE_HOME: join(dir, "cache") },
+    deps = createTestCliDeps({
       cwd: dir,
-      homedir: dir,
       now: () => NOW,
-      waitForShutdown: () => new Promise(() => undefined),
-      version: "0.0.0-test",
-    };
+      inspectCertificate: () => Promise.reject(new Error("no certificate on the start path")),
+    });
     // The entry a previous run left, written as that run does.
     const { cacheKey, defaultCacheDir } = await import("./cache.js");
     const { writeCachedCredentials } = await import("./cache-write.js");
@@ -59,10 +49,12 @@ describe("the CLI's start path", () => {
   it("answers credential-process --cache from a valid entry, --help and --version without loading an SDK package", async () => {
     const { runCli } = await import("./run.js");
     expect(await runCli(["credential-process", "--cache", ...FLAGS], deps)).toBe(0);
-    expect(JSON.parse(stdout.join(""))).toMatchObject({ Version: 1, AccessKeyId: "ASIACACHED", SessionToken: "cached-token" });
-    stdout.length = 0;
+    expect(JSON.parse(deps.written.stdout.join(""))).toMatchObject({ Version: 1, AccessKeyId: "ASIACACHED", SessionToken: "cached-token" });
+    deps.written.stdout.length = 0;
     expect(await runCli(["--help"], deps)).toBe(0);
     expect(await runCli(["--version"], deps)).toBe(0);
-    expect(stdout.join("")).toContain("Usage: roles-anywhere");
+    expect(deps.written.stdout.join("")).toContain("Usage: roles-anywhere");
+    expect(deps.written.stdout.join("")).toContain("0.0.0-test");
+    expect(deps.written.stderr).toEqual([]);
   });
 });
