@@ -1,17 +1,10 @@
 import { spawn } from "node:child_process";
 import { createPrivateKey } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { createServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import {
-  createTestPki,
-  type RolesAnywhereEmulator,
-  startRolesAnywhereEmulator,
-  type TestLeaf,
-  type TestPki,
-} from "@workload-identity/testing";
+import { type RolesAnywhereWorld, startRolesAnywhereWorld } from "@workload-identity/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   botocoreCredentials,
@@ -22,6 +15,7 @@ import {
   runCliProcess,
   type ServeProcess,
   startServeProcess,
+  worldFlags,
 } from "./cli-support.js";
 
 // End to end: the real CLI (node --import tsx src/roles-anywhere/main.ts) signs CreateSession for the Roles Anywhere emulator,
@@ -32,32 +26,19 @@ const botocoreMissing = python === undefined;
 const skipNote = botocoreMissing ? " — SKIPPED: no python3 with botocore (install python3-botocore or set BOTOCORE_PYTHON)" : "";
 
 const ACCOUNT = "111122223333";
-const TRUST_ANCHOR_ARN = `arn:aws:rolesanywhere:eu-west-1:${ACCOUNT}:trust-anchor/4b5a3a2e-0000-4000-8000-000000000001`;
-const PROFILE_ARN = `arn:aws:rolesanywhere:eu-west-1:${ACCOUNT}:profile/4b5a3a2e-0000-4000-8000-000000000002`;
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/workloads/reader`;
 const OTHER_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/admin`;
 const PASSPHRASE = "planted-passphrase-e2e-never-printed";
 const DAY_MS = 86_400_000;
 
-let dir: string;
-let pki: TestPki;
-let leaf: TestLeaf;
-let emulator: RolesAnywhereEmulator;
+let world: RolesAnywhereWorld;
 /** Lines of the private key's PEM bodies: none may appear in any output. */
 let keyLines: string[];
 /** Secret keys and session tokens the clients received: none may appear in the sidecar's log. */
 const servedSecrets: (string | null | undefined)[] = [];
 
-const flags = (overrides: { certificate?: string; privateKey?: string; roleArn?: string } = {}) => [
-  "--certificate", overrides.certificate ?? join(dir, "tls.crt"),
-  "--private-key", overrides.privateKey ?? join(dir, "tls.key"),
-  "--intermediates", join(dir, "chain.crt"),
-  "--trust-anchor-arn", TRUST_ANCHOR_ARN,
-  "--profile-arn", PROFILE_ARN,
-  "--role-arn", overrides.roleArn ?? ROLE_ARN,
-  "--endpoint", emulator.endpoint,
-];
-const lastIssued = () => emulator.credentialsIssued().at(-1);
+const flags = (overrides: { certificate?: string; privateKey?: string; roleArn?: string } = {}) => worldFlags(world, overrides);
+const lastIssued = () => world.emulator.credentialsIssued().at(-1);
 
 function expectNothingSecret(output: string, secrets: readonly (string | null | undefined)[] = []): void {
   expect(output).not.toContain(PASSPHRASE);
@@ -67,49 +48,37 @@ function expectNothingSecret(output: string, secrets: readonly (string | null | 
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "ra-e2e-"));
-  pki = await createTestPki({ keyType: "p256" });
-  leaf = await pki.issueLeaf({ subject: "CN=e2e.workload.test" });
-  const encrypted = createPrivateKey(leaf.privateKeyPem).export({
+  world = await startRolesAnywhereWorld({ account: ACCOUNT, roleArn: ROLE_ARN, leaf: { subject: "CN=e2e.workload.test" } });
+  const encrypted = createPrivateKey(world.leaf.privateKeyPem).export({
     format: "pem",
     type: "pkcs8",
     cipher: "aes-256-cbc",
     passphrase: PASSPHRASE,
   }) as string;
-  keyLines = [leaf.privateKeyPem, encrypted].flatMap((pem) => pem.split("\n").filter((line) => line.length === 64));
-  await writeFile(join(dir, "tls.crt"), leaf.certificatePem);
-  await writeFile(join(dir, "tls.key"), leaf.privateKeyPem, { mode: 0o600 });
-  await writeFile(join(dir, "encrypted.key"), encrypted, { mode: 0o600 });
-  await writeFile(join(dir, "passphrase"), `${PASSPHRASE}\n`, { mode: 0o600 });
-  await writeFile(join(dir, "chain.crt"), leaf.chainPem);
-  emulator = await startRolesAnywhereEmulator({
-    trustAnchors: [{ arn: TRUST_ANCHOR_ARN, caCertificatePem: pki.rootCertificatePem }],
-    profiles: [{ arn: PROFILE_ARN, roleArns: [ROLE_ARN] }],
-  });
+  keyLines = [world.leaf.privateKeyPem, encrypted].flatMap((pem) => pem.split("\n").filter((line) => line.length === 64));
+  await world.write("encrypted.key", encrypted);
+  await world.write("passphrase", `${PASSPHRASE}\n`);
 });
 
-afterAll(async () => {
-  await emulator.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => world.close());
 
 describe("roles-anywhere credential-process (end to end)", () => {
   it("prints the credentials CreateSession issued, in the credential_process format", async () => {
-    const { code, stdout, stderr } = await runCliProcess(["credential-process", ...flags()], childEnv(dir));
+    const { code, stdout, stderr } = await runCliProcess(["credential-process", ...flags()], childEnv(world.dir));
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const output = JSON.parse(stdout) as Record<string, unknown>;
     expect(Object.keys(output)).toEqual(["Version", "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"]);
     expect(output).toMatchObject({ Version: 1, AccessKeyId: lastIssued()?.accessKeyId });
     expect(Date.parse(String(output.Expiration))).toBe(lastIssued()?.expiration.getTime());
-    expect(emulator.calls.at(-1)).toMatchObject({ status: 201, roleArn: ROLE_ARN, serialNumber: leaf.serialNumberDecimal, chainLength: 1 });
+    expect(world.emulator.calls.at(-1)).toMatchObject({ status: 201, roleArn: ROLE_ARN, serialNumber: world.leaf.serialNumberDecimal, chainLength: 1 });
   });
 
   it("exits 1 with one line carrying the service's error, and no secret, when the profile refuses the role", async () => {
     const { code, stdout, stderr } = await runCliProcess(
-      ["credential-process", ...flags({ roleArn: OTHER_ROLE_ARN, privateKey: join(dir, "encrypted.key") }),
-        "--private-key-passphrase-file", join(dir, "passphrase")],
-      childEnv(dir),
+      ["credential-process", ...flags({ roleArn: OTHER_ROLE_ARN, privateKey: join(world.dir, "encrypted.key") }),
+        "--private-key-passphrase-file", join(world.dir, "passphrase")],
+      childEnv(world.dir),
     );
     expect(code).toBe(1);
     expect(stdout).toBe("");
@@ -120,8 +89,8 @@ describe("roles-anywhere credential-process (end to end)", () => {
 
   it("exits 1 naming the problem when the passphrase is missing, without printing key material", async () => {
     const { code, stderr } = await runCliProcess(
-      ["credential-process", ...flags({ privateKey: join(dir, "encrypted.key") })],
-      childEnv(dir),
+      ["credential-process", ...flags({ privateKey: join(world.dir, "encrypted.key") })],
+      childEnv(world.dir),
     );
     expect(code).toBe(1);
     expect(stderr).toMatch(/^roles-anywhere: ROLES_ANYWHERE_PASSPHRASE_REQUIRED: /);
@@ -142,7 +111,7 @@ describe("roles-anywhere credential-process (end to end)", () => {
     try {
       const [command, ...rest] = CLI_COMMAND as [string, ...string[]];
       const args = [...flags().slice(0, -1), `http://127.0.0.1:${port}`];
-      const child = spawn(command, [...rest, "credential-process", ...args], { cwd: PACKAGE_DIR, env: childEnv(dir), stdio: "ignore" });
+      const child = spawn(command, [...rest, "credential-process", ...args], { cwd: PACKAGE_DIR, env: childEnv(world.dir), stdio: "ignore" });
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("close", (_code, signal) => resolve(signal)));
       await reached;
       const signalledAt = Date.now();
@@ -156,26 +125,26 @@ describe("roles-anywhere credential-process (end to end)", () => {
   });
 
   it.skipIf(botocoreMissing)(`botocore${python === undefined ? "" : ` ${python.version}`} reads credentials from credential_process running the CLI${skipNote}`, async () => {
-    const config = join(dir, "config-process");
-    const command = [...CLI_COMMAND, "credential-process", ...flags({ privateKey: join(dir, "encrypted.key") }),
-      "--private-key-passphrase-file", join(dir, "passphrase")].join(" ");
+    const config = join(world.dir, "config-process");
+    const command = [...CLI_COMMAND, "credential-process", ...flags({ privateKey: join(world.dir, "encrypted.key") }),
+      "--private-key-passphrase-file", join(world.dir, "passphrase")].join(" ");
     await writeFile(config, `[default]\ncredential_process = ${command}\n`);
-    const before = emulator.callCount;
-    const result = await botocoreCredentials(python as NonNullable<typeof python>, dir, childEnv(dir, { AWS_CONFIG_FILE: config }));
-    expect(emulator.callCount).toBe(before + 1);
+    const before = world.emulator.callCount;
+    const result = await botocoreCredentials(python as NonNullable<typeof python>, world.dir, childEnv(world.dir, { AWS_CONFIG_FILE: config }));
+    expect(world.emulator.callCount).toBe(before + 1);
     expect(result).toMatchObject({ method: "custom-process", accessKey: lastIssued()?.accessKeyId });
     expect(result.secretKey).toMatch(/\S{20,}/);
     expect(result.token).toMatch(/\S{20,}/);
   });
 
   it.skipIf(botocoreMissing)(`botocore through credential_process --cache calls CreateSession once for two sessions${skipNote}`, async () => {
-    const home = await mkdtemp(join(dir, "home-"));
+    const home = await mkdtemp(join(world.dir, "home-"));
     const config = join(home, "config");
     await writeFile(config, `[default]\ncredential_process = ${[...CLI_COMMAND, "credential-process", "--cache", ...flags()].join(" ")}\n`);
-    const before = emulator.callCount;
+    const before = world.emulator.callCount;
     const first = await botocoreCredentials(python as NonNullable<typeof python>, home, childEnv(home, { AWS_CONFIG_FILE: config }));
     const second = await botocoreCredentials(python as NonNullable<typeof python>, home, childEnv(home, { AWS_CONFIG_FILE: config }));
-    expect(emulator.callCount).toBe(before + 1);
+    expect(world.emulator.callCount).toBe(before + 1);
     expect(second).toEqual(first);
     expect(first.accessKey).toBe(lastIssued()?.accessKeyId);
   });
@@ -187,15 +156,15 @@ describe("roles-anywhere serve (end to end)", () => {
   });
 
   describe("one sidecar, read by AWS clients", () => {
-    const tokenFile = () => join(dir, "container-token");
+    const tokenFile = () => join(world.dir, "container-token");
     let serve: ServeProcess;
     let exitCode: number | null | undefined;
 
     beforeAll(async () => {
       serve = await startServeProcess(
-        [...flags({ privateKey: join(dir, "encrypted.key") }), "--private-key-passphrase-file", join(dir, "passphrase"),
+        [...flags({ privateKey: join(world.dir, "encrypted.key") }), "--private-key-passphrase-file", join(world.dir, "passphrase"),
           "--port", "0", "--container-token-file", tokenFile()],
-        childEnv(dir),
+        childEnv(world.dir),
       );
     });
 
@@ -205,14 +174,14 @@ describe("roles-anywhere serve (end to end)", () => {
 
     it("gets its credentials from CreateSession before listening", () => {
       expect(lastIssued()?.roleArn).toBe(ROLE_ARN);
-      expect(emulator.calls.at(-1)).toMatchObject({ status: 201, serialNumber: leaf.serialNumberDecimal });
+      expect(world.emulator.calls.at(-1)).toMatchObject({ status: 201, serialNumber: world.leaf.serialNumberDecimal });
     });
 
     it("serves them to SDK v3's default chain through AWS_CONTAINER_CREDENTIALS_FULL_URI and the token file", async () => {
       vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", `${serve.origin}/v1/credentials`);
       vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile());
-      vi.stubEnv("AWS_CONFIG_FILE", join(dir, "no-config"));
-      vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(dir, "no-credentials"));
+      vi.stubEnv("AWS_CONFIG_FILE", join(world.dir, "no-config"));
+      vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(world.dir, "no-credentials"));
       for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_AUTHORIZATION_TOKEN"]) {
         vi.stubEnv(name, undefined);
       }
@@ -224,14 +193,14 @@ describe("roles-anywhere serve (end to end)", () => {
     });
 
     it.skipIf(botocoreMissing)(`serves them to botocore through IMDSv2 (AWS_EC2_METADATA_SERVICE_ENDPOINT)${skipNote}`, async () => {
-      const before = emulator.callCount;
+      const before = world.emulator.callCount;
       const boto = await botocoreCredentials(
         python as NonNullable<typeof python>,
-        dir,
-        childEnv(dir, { AWS_EC2_METADATA_SERVICE_ENDPOINT: `${serve.origin}/` }),
+        world.dir,
+        childEnv(world.dir, { AWS_EC2_METADATA_SERVICE_ENDPOINT: `${serve.origin}/` }),
       );
       expect(boto).toMatchObject({ method: "iam-role", accessKey: lastIssued()?.accessKeyId });
-      expect(emulator.callCount).toBe(before); // served from the sidecar's cache
+      expect(world.emulator.callCount).toBe(before); // served from the sidecar's cache
       servedSecrets.push(boto.secretKey, boto.token);
     });
 
@@ -251,7 +220,7 @@ describe("roles-anywhere serve (end to end)", () => {
   });
 
   it("fails fast with exit 1 and a clear log line when the first CreateSession fails", async () => {
-    const attempt = startServeProcess([...flags({ roleArn: OTHER_ROLE_ARN }), "--port", "0"], childEnv(dir));
+    const attempt = startServeProcess([...flags({ roleArn: OTHER_ROLE_ARN }), "--port", "0"], childEnv(world.dir));
     const failure = (await attempt.then(
       async (serve) => {
         await serve.stop("SIGKILL");
@@ -268,12 +237,12 @@ describe("roles-anywhere serve (end to end)", () => {
   });
 
   it("warns at start when the certificate expires within a week", async () => {
-    const soon = await pki.issueLeaf({ subject: "CN=expiring.workload.test", notAfter: new Date(Date.now() + 3 * DAY_MS) });
-    await writeFile(join(dir, "soon.crt"), soon.certificatePem);
-    await writeFile(join(dir, "soon.key"), soon.privateKeyPem, { mode: 0o600 });
+    const soon = await world.pki.issueLeaf({ subject: "CN=expiring.workload.test", notAfter: new Date(Date.now() + 3 * DAY_MS) });
+    await writeFile(join(world.dir, "soon.crt"), soon.certificatePem);
+    await writeFile(join(world.dir, "soon.key"), soon.privateKeyPem, { mode: 0o600 });
     const serve = await startServeProcess(
-      [...flags({ certificate: join(dir, "soon.crt"), privateKey: join(dir, "soon.key") }), "--port", "0"],
-      childEnv(dir),
+      [...flags({ certificate: join(world.dir, "soon.crt"), privateKey: join(world.dir, "soon.key") }), "--port", "0"],
+      childEnv(world.dir),
     );
     expect(await serve.stop("SIGINT")).toBe(0);
     const lines = serve

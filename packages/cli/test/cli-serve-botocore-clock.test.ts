@@ -1,11 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestPki, type RolesAnywhereEmulator, startRolesAnywhereEmulator } from "@workload-identity/testing";
+import { type RolesAnywhereWorld, startRolesAnywhereWorld } from "@workload-identity/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceleratedClockUnavailableReason, createAcceleratedClock } from "./accelerated-clock.js";
-import { findBotocorePython, PACKAGE_DIR, type ServeProcess, startServeProcess } from "./cli-support.js";
+import { findBotocorePython, PACKAGE_DIR, type ServeProcess, startServeProcess, worldFlags } from "./cli-support.js";
 
 // botocore reads `serve`'s IMDS route for two one-hour sessions, on a clock 120 times as fast as the real one
 // (libfaketime for serve and botocore, the same clock injected into the emulator): about a minute of real time.
@@ -19,9 +17,6 @@ const unavailable =
   (python === undefined ? "SKIPPED: no python3 with botocore (install python3-botocore or set BOTOCORE_PYTHON)" : undefined);
 const SPEED = 120;
 const HOUR_S = 3600;
-const TRUST_ANCHOR_ARN = "arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/ta-clock";
-const PROFILE_ARN = "arn:aws:rolesanywhere:eu-west-1:111122223333:profile/p-clock";
-const ROLE_ARN = "arn:aws:iam::111122223333:role/clocked";
 
 interface LoopResult {
   method: string | null;
@@ -32,44 +27,31 @@ interface LoopResult {
 
 describe.skipIf(unavailable !== undefined)(`serve's IMDS route read by botocore over two sessions${unavailable === undefined ? ` (botocore ${python?.version ?? ""})` : ` — ${unavailable}`}`, () => {
   const clock = createAcceleratedClock({ startMs: Date.parse("2026-01-01T00:00:00Z"), speed: SPEED });
-  let dir: string;
-  let emulator: RolesAnywhereEmulator;
+  let world: RolesAnywhereWorld;
   let serve: ServeProcess;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "ra-clock-"));
-    const pki = await createTestPki({ keyType: "p256", now: clock.now });
-    const leaf = await pki.issueLeaf();
-    await writeFile(join(dir, "tls.crt"), leaf.certificatePem + leaf.chainPem);
-    await writeFile(join(dir, "tls.key"), leaf.privateKeyPem, { mode: 0o600 });
-    emulator = await startRolesAnywhereEmulator({
-      trustAnchors: [{ arn: TRUST_ANCHOR_ARN, caCertificatePem: pki.rootCertificatePem }],
-      profiles: [{ arn: PROFILE_ARN, roleArns: [ROLE_ARN] }],
-      now: clock.now,
-    });
+    world = await startRolesAnywhereWorld({ roleArn: "arn:aws:iam::111122223333:role/clocked", now: clock.now });
     serve = await startServeProcess(
-      ["--certificate", join(dir, "tls.crt"), "--private-key", join(dir, "tls.key"), "--trust-anchor-arn", TRUST_ANCHOR_ARN,
-        "--profile-arn", PROFILE_ARN, "--role-arn", ROLE_ARN, "--endpoint", emulator.endpoint, "--port", "0",
-        "--session-duration", String(HOUR_S),
+      [...worldFlags(world), "--port", "0", "--session-duration", String(HOUR_S),
         // Ten minutes on this clock, five real seconds: a CreateSession that loads its HTTP client first (undici,
         // on a first call) must not run out of time the way a real one never would.
         "--timeout-ms", String(10 * 60_000)],
-      clock.childEnv({ HOME: dir }),
+      clock.childEnv({ HOME: world.dir }),
     );
   });
 
   afterAll(async () => {
     await serve?.stop("SIGKILL");
-    await emulator?.close();
-    await rm(dir, { recursive: true, force: true });
+    await world?.close();
   });
 
   it("never makes botocore extend an expiry, so it never signs with an expired key", async () => {
     const child = spawn((python as NonNullable<typeof python>).executable, [join(PACKAGE_DIR, "test", "fixtures", "botocore-imds-loop.py")], {
       env: clock.childEnv({
-        HOME: dir,
-        AWS_CONFIG_FILE: join(dir, "no-config"),
-        AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"),
+        HOME: world.dir,
+        AWS_CONFIG_FILE: join(world.dir, "no-config"),
+        AWS_SHARED_CREDENTIALS_FILE: join(world.dir, "no-credentials"),
         AWS_EC2_METADATA_SERVICE_ENDPOINT: `${serve.origin}/`,
         // Seconds on the fast clock: one real second per attempt.
         AWS_METADATA_SERVICE_TIMEOUT: String(SPEED),
@@ -88,7 +70,7 @@ describe.skipIf(unavailable !== undefined)(`serve's IMDS route read by botocore 
     const result = JSON.parse(stdout) as LoopResult;
 
     expect(result.method).toBe("iam-role");
-    const expiries = new Map(emulator.credentialsIssued().map((issued) => [issued.accessKeyId, issued.expiration.getTime()]));
+    const expiries = new Map(world.emulator.credentialsIssued().map((issued) => [issued.accessKeyId, issued.expiration.getTime()]));
     const signedExpired = result.samples
       .filter((sample) => Date.parse(sample.at) >= (expiries.get(sample.accessKey) ?? 0))
       .map((sample) => ({ ...sample, expiredAt: new Date(expiries.get(sample.accessKey) ?? 0).toISOString() }));

@@ -1,17 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createTestPki,
-  type RolesAnywhereEmulator,
-  startRolesAnywhereEmulator,
-  startSlowSockets,
-  startTokenFlood,
-} from "@workload-identity/testing";
+import { type RolesAnywhereWorld, startRolesAnywhereWorld, startSlowSockets, startTokenFlood } from "@workload-identity/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceleratedClockUnavailableReason, createAcceleratedClock } from "./accelerated-clock.js";
-import { PACKAGE_DIR, type ServeProcess, startServeProcess } from "./cli-support.js";
+import { PACKAGE_DIR, type ServeProcess, startServeProcess, worldFlags } from "./cli-support.js";
 
 // `serve` as a process, worn at by other local processes: a few hundred slow sockets and a flood of token PUTs,
 // while a well-behaved client (the JS SDK's fromInstanceMetadata) keeps reading credentials. The sidecar, its
@@ -23,40 +15,24 @@ const unavailable = acceleratedClockUnavailableReason();
 const SPEED = 10;
 const SLOW_SOCKETS = 200;
 const FLOOD_CONCURRENCY = 16;
-const TRUST_ANCHOR_ARN = "arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/ta-flood";
-const PROFILE_ARN = "arn:aws:rolesanywhere:eu-west-1:111122223333:profile/p-flood";
-const ROLE_ARN = "arn:aws:iam::111122223333:role/flooded";
 
 describe.skipIf(unavailable !== undefined)(`serve under load from other local processes${unavailable === undefined ? "" : ` — ${unavailable}`}`, () => {
   const clock = createAcceleratedClock({ startMs: Date.parse("2026-01-01T00:00:00Z"), speed: SPEED });
-  let dir: string;
-  let emulator: RolesAnywhereEmulator;
+  let world: RolesAnywhereWorld;
   let serve: ServeProcess;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "ra-flood-"));
-    const pki = await createTestPki({ keyType: "p256", now: clock.now });
-    const leaf = await pki.issueLeaf();
-    await writeFile(join(dir, "tls.crt"), leaf.certificatePem + leaf.chainPem);
-    await writeFile(join(dir, "tls.key"), leaf.privateKeyPem, { mode: 0o600 });
-    emulator = await startRolesAnywhereEmulator({
-      trustAnchors: [{ arn: TRUST_ANCHOR_ARN, caCertificatePem: pki.rootCertificatePem }],
-      profiles: [{ arn: PROFILE_ARN, roleArns: [ROLE_ARN] }],
-      now: clock.now,
-    });
+    world = await startRolesAnywhereWorld({ roleArn: "arn:aws:iam::111122223333:role/flooded", now: clock.now });
     serve = await startServeProcess(
-      ["--certificate", join(dir, "tls.crt"), "--private-key", join(dir, "tls.key"), "--trust-anchor-arn", TRUST_ANCHOR_ARN,
-        "--profile-arn", PROFILE_ARN, "--role-arn", ROLE_ARN, "--endpoint", emulator.endpoint, "--port", "0",
-        // A minute on this clock, six real seconds: time enough on a loaded machine.
-        "--timeout-ms", "60000"],
-      clock.childEnv({ HOME: dir }),
+      // A minute on this clock, six real seconds: time enough on a loaded machine.
+      [...worldFlags(world), "--port", "0", "--timeout-ms", "60000"],
+      clock.childEnv({ HOME: world.dir }),
     );
   });
 
   afterAll(async () => {
     await serve?.stop("SIGKILL");
-    await emulator?.close();
-    await rm(dir, { recursive: true, force: true });
+    await world?.close();
   });
 
   it("answers a well-behaved client every time while 200 slow sockets and a token PUT flood run, closing the slow ones within seconds", async () => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { type RefreshOptions, withRefresh } from "@workload-identity/refresh";
 import { RolesAnywhereServiceError } from "@workload-identity/roles-anywhere";
-import { childProcessEnv } from "@workload-identity/testing";
+import { childProcessEnv, type RolesAnywhereWorld } from "@workload-identity/testing";
 
 /** Planted secrets: the tests assert none of them ever appears in any output. */
 export const PLANTED = {
@@ -66,6 +66,22 @@ export function createSessionError(
   requestId: string | undefined = "req-test-1",
 ): RolesAnywhereServiceError {
   return new RolesAnywhereServiceError({ statusCode, errorType, serviceMessage, requestId });
+}
+
+/** The flags that point the CLI at a Roles Anywhere world: its files, its ARNs, and its emulator (last). */
+export function worldFlags(
+  world: RolesAnywhereWorld,
+  overrides: { certificate?: string; privateKey?: string; roleArn?: string } = {},
+): string[] {
+  return [
+    "--certificate", overrides.certificate ?? world.init.certificate,
+    "--private-key", overrides.privateKey ?? world.init.privateKey,
+    "--intermediates", world.init.certificateChain,
+    "--trust-anchor-arn", world.trustAnchorArn,
+    "--profile-arn", world.profileArn,
+    "--role-arn", overrides.roleArn ?? world.roleArn,
+    "--endpoint", world.emulator.endpoint,
+  ];
 }
 
 /** A Python interpreter that can import botocore, and botocore's version. */

@@ -1,7 +1,7 @@
 // The CLI facing careless input: key material given where a path belongs is refused on stderr without being echoed.
 import { findSecretLeaks, type RolesAnywhereWorld, startRolesAnywhereWorld } from "@workload-identity/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { childEnv, runCliProcess } from "./cli-support.js";
+import { childEnv, runCliProcess, worldFlags } from "./cli-support.js";
 
 let world: RolesAnywhereWorld;
 beforeAll(async () => {
@@ -15,15 +15,7 @@ describe("roles-anywhere credential-process, given key material where a path bel
     const keyLines = keyPem.split("\n").filter((line) => line.length > 20 && !line.startsWith("-----"));
     const material = Buffer.from(keyPem).toString("base64");
     const { code, stdout, stderr } = await runCliProcess(
-      [
-        "credential-process",
-        "--certificate", world.files.certificate,
-        "--private-key", material,
-        "--trust-anchor-arn", world.trustAnchorArn,
-        "--profile-arn", world.profileArn,
-        "--role-arn", world.roleArn,
-        "--endpoint", world.emulator.endpoint,
-      ],
+      ["credential-process", ...worldFlags(world, { privateKey: material })],
       childEnv(world.dir),
     );
     expect(code).toBe(1);
