@@ -48,7 +48,7 @@ describe(resolveRolesAnywhereEndpoint.name, () => {
     );
   });
 
-  it.each([
+  it.each<[string, { endpoint?: string }, { a?: string; g?: string }, string, string]>([
     ["endpoint option over both variables", { endpoint: "https://vpce.example.test" }, { a: "http://a.test", g: "http://g.test" }, "https://vpce.example.test", "endpoint"],
     ["AWS_ENDPOINT_URL_ROLESANYWHERE over AWS_ENDPOINT_URL", {}, { a: "http://a.test", g: "http://g.test" }, "http://a.test", "AWS_ENDPOINT_URL_ROLESANYWHERE"],
     ["AWS_ENDPOINT_URL alone", {}, { g: "http://g.test" }, "http://g.test", "AWS_ENDPOINT_URL"],

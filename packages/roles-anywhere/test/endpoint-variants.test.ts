@@ -76,7 +76,7 @@ describe("the default endpoint of each partition, as sent", () => {
       sent.push({ url: String(input), authorization: new Headers(request?.headers).get("authorization") ?? "" });
       return new Response(JSON.stringify({ message: "recorded" }), { status: 403, headers: { "x-amzn-ErrorType": "AccessDeniedException" } });
     };
-    const arn = (service: string, resource: string, arnRegion = region) => `arn:${partition}:${service}:${arnRegion}:111122223333:${resource}`;
+    const arn = (service: string, resource: string, arnRegion: string = region) => `arn:${partition}:${service}:${arnRegion}:111122223333:${resource}`;
     const source = createRolesAnywhereSource({
       ...base(),
       trustAnchorArn: arn("rolesanywhere", "trust-anchor/a1"),
