@@ -7,6 +7,8 @@ export interface SessionCredentials {
   readonly secretAccessKey: string;
   readonly sessionToken: string;
   readonly expiration: Date;
+  /** The answer's `x-amzn-RequestId`, for logs; `undefined` when absent. */
+  readonly requestId?: string | undefined;
 }
 
 /** The CreateSession request body, in the field order AWS's helper sends. */
@@ -125,7 +127,7 @@ function parseCredentials(text: string, status: number, requestId: string | unde
   }
   const expiresAt = new Date(expiration);
   if (Number.isNaN(expiresAt.getTime())) throw invalid("credentialSet[0].credentials.expiration is not a date");
-  return { accessKeyId, secretAccessKey, sessionToken, expiration: expiresAt };
+  return { accessKeyId, secretAccessKey, sessionToken, expiration: expiresAt, requestId };
 }
 
 /** As AWS's clients do: drop a ":http://internal.amazon.com/…" suffix and an "aws.protocoltests#" namespace. */

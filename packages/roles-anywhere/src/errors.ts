@@ -7,6 +7,7 @@ export type RolesAnywhereErrorCode =
   | "ROLES_ANYWHERE_INVALID_ARN"
   | "ROLES_ANYWHERE_REGION_MISMATCH"
   | "ROLES_ANYWHERE_INVALID_DURATION"
+  | "ROLES_ANYWHERE_ENDPOINT_UNSUPPORTED"
   // certificate, chain and key
   | "ROLES_ANYWHERE_FILE_UNREADABLE"
   | "ROLES_ANYWHERE_FILE_TOO_LARGE"
@@ -37,6 +38,7 @@ export class RolesAnywhereOptionError extends WorkloadIdentityError {
       | "ROLES_ANYWHERE_INVALID_ARN"
       | "ROLES_ANYWHERE_REGION_MISMATCH"
       | "ROLES_ANYWHERE_INVALID_DURATION"
+      | "ROLES_ANYWHERE_ENDPOINT_UNSUPPORTED"
     >,
     option: string,
     message: string,

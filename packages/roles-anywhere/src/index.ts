@@ -7,6 +7,13 @@ export {
 } from "./errors.js";
 export { CERTIFICATE_EXPIRY_WARNING_MS, fromRolesAnywhere } from "./from-roles-anywhere.js";
 export { createRolesAnywhereSource, type RolesAnywhereSourceInit } from "./roles-anywhere-source.js";
+export {
+  type PartitionFacts,
+  partitionOf,
+  type ResolvedRolesAnywhereEndpoint,
+  type RolesAnywhereEndpointSettings,
+  resolveRolesAnywhereEndpoint,
+} from "./endpoint.js";
 export { type CertificateSummary, inspectCertificate } from "./inspect-certificate.js";
 export {
   type CredentialMaterial,

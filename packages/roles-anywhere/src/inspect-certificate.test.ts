@@ -26,6 +26,7 @@ describe(inspectCertificate.name, () => {
       validTo: expect.any(Date),
       publicKey: "RSA-2048",
       fingerprint256: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
+      certificateBase64: Buffer.from(rsa.certificateDer).toString("base64"),
     });
     expect(summary.validTo.getTime()).toBeGreaterThan(Date.now());
     expect((await inspectCertificate({ certificate: p384.certificateDer })).publicKey).toBe("EC P-384");

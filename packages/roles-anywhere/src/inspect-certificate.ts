@@ -24,6 +24,8 @@ export interface CertificateSummary {
   publicKey: string;
   /** SHA-256 fingerprint, colon-separated hex, to compare with a CA's inventory. */
   fingerprint256: string;
+  /** The certificate's DER in base64, as the `X-Amz-X509` header carries it. */
+  certificateBase64: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function inspectCertificate(input: {
     validTo,
     publicKey: describePublicKey(certificate.publicKey),
     fingerprint256: certificate.fingerprint256,
+    certificateBase64: certificate.raw.toString("base64"),
   };
   if (input.privateKey !== undefined) {
     const key = parsePrivateKey(await readInput(input.privateKey, "private key"), input.passphrase);

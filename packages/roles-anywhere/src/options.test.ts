@@ -40,6 +40,8 @@ describe(validateRolesAnywhereOptions.name, () => {
     ["fetch", { fetch: "curl" }],
     ["now", { now: Date.now() }],
     ["logger", { logger: "console" }],
+    ["useFipsEndpoint", { useFipsEndpoint: "true" }],
+    ["useDualstackEndpoint", { useDualstackEndpoint: 1 }],
   ])("refuses a bad %s with ROLES_ANYWHERE_INVALID_OPTION naming it", (option, patch) => {
     expect(() => validateRolesAnywhereOptions(withOption(patch))).toThrow(
       expect.objectContaining({ code: "ROLES_ANYWHERE_INVALID_OPTION", option, tryNextLink: false, message: expect.stringContaining(option) }),
@@ -73,6 +75,16 @@ describe(validateRolesAnywhereOptions.name, () => {
     );
   });
 
+  it("refuses a region outside the ARNs' partition, from the SDK's partition table", () => {
+    expect(() => validateRolesAnywhereOptions(withOption({ region: "cn-north-1" }))).toThrow(
+      expect.objectContaining({
+        code: "ROLES_ANYWHERE_REGION_MISMATCH",
+        option: "region",
+        message: expect.stringContaining("cn-north-1 is in the aws-cn partition but the ARNs are in aws"),
+      }),
+    );
+  });
+
   it.each([899, 43_201, 3600.5, Number.NaN, "3600"])("refuses durationSeconds %s", (durationSeconds) => {
     expect(() => validateRolesAnywhereOptions(withOption({ durationSeconds }))).toThrow(
       expect.objectContaining({ code: "ROLES_ANYWHERE_INVALID_DURATION", message: expect.stringContaining("900 to 43200") }),
@@ -91,6 +103,15 @@ describe(validateRolesAnywhereOptions.name, () => {
       roleArn: "arn:aws-cn:iam::111122223333:role/a/b/c",
     });
     expect(resolveSessionsUrl(cn).href).toBe("https://rolesanywhere.cn-north-1.amazonaws.com.cn/sessions");
+    const iso = validateRolesAnywhereOptions({
+      ...valid,
+      trustAnchorArn: "arn:aws-iso:rolesanywhere:us-iso-east-1:111122223333:trust-anchor/abc",
+      profileArn: "arn:aws-iso:rolesanywhere:us-iso-east-1:111122223333:profile/def",
+      roleArn: "arn:aws-iso:iam::111122223333:role/r",
+      useFipsEndpoint: true,
+    });
+    expect(iso.dnsSuffix).toBe("c2s.ic.gov");
+    expect(resolveSessionsUrl(iso).href).toBe("https://rolesanywhere-fips.us-iso-east-1.c2s.ic.gov/sessions");
   });
 });
 
@@ -100,6 +121,14 @@ describe(resolveSessionsUrl.name, () => {
   it("defaults to the regional endpoint", () => {
     expect(resolveSessionsUrl(options).href).toBe("https://rolesanywhere.eu-west-1.amazonaws.com/sessions");
     expect(resolveSessionsUrl({ ...options, region: "us-east-2" }).host).toBe("rolesanywhere.us-east-2.amazonaws.com");
+  });
+
+  it("reads AWS_USE_FIPS_ENDPOINT and AWS_USE_DUALSTACK_ENDPOINT at call time", () => {
+    vi.stubEnv("AWS_USE_FIPS_ENDPOINT", "true");
+    expect(resolveSessionsUrl(options).host).toBe("rolesanywhere-fips.eu-west-1.amazonaws.com");
+    vi.stubEnv("AWS_USE_DUALSTACK_ENDPOINT", "true");
+    expect(resolveSessionsUrl(options).host).toBe("rolesanywhere-fips.eu-west-1.api.aws");
+    expect(resolveSessionsUrl({ ...options, useFipsEndpoint: false }).host).toBe("rolesanywhere.eu-west-1.api.aws");
   });
 
   it("prefers endpoint, then AWS_ENDPOINT_URL_ROLESANYWHERE (read at call time)", () => {

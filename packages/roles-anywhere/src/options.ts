@@ -6,10 +6,10 @@ import {
   MAX_SESSION_DURATION_SECONDS,
   MIN_SESSION_DURATION_SECONDS,
   SESSION_NAME_PATTERN,
-  readEnv,
   SESSION_NAME_RULE,
 } from "@workload-identity/core";
 import { isRegion, type ParsedArn, parseProfileArn, parseRoleArn, parseTrustAnchorArn } from "./arn.js";
+import { checkEndpoint, partitionOf, regionalEndpoint, resolveRolesAnywhereEndpoint } from "./endpoint.js";
 import { RolesAnywhereOptionError } from "./errors.js";
 
 /** Where a certificate, chain or key comes from: a file path, or the PEM/DER content itself. */
@@ -51,10 +51,23 @@ export interface FromRolesAnywhereInit {
   /** A role session name (2–64 characters of `[\w+=,.@-]`); the profile must accept custom names. */
   roleSessionName?: string;
   /**
-   * The Roles Anywhere endpoint, e.g. a VPC endpoint or an emulator, as `https://host[:port]`.
-   * @defaultValue `AWS_ENDPOINT_URL_ROLESANYWHERE`, else `https://rolesanywhere.REGION.amazonaws.com`
+   * The Roles Anywhere endpoint, e.g. a VPC endpoint or an emulator, as `https://host[:port]`. Used as given: the FIPS
+   * and dual-stack settings only choose the default endpoint.
+   * @defaultValue `AWS_ENDPOINT_URL_ROLESANYWHERE`, else `AWS_ENDPOINT_URL`, else `https://rolesanywhere.REGION.<suffix>`
+   *   with the DNS suffix of the region's partition (`amazonaws.com`, `amazonaws.com.cn`, `c2s.ic.gov`, …)
    */
   endpoint?: string;
+  /**
+   * Send CreateSession to the FIPS endpoint, `https://rolesanywhere-fips.REGION.<suffix>`. The SDK config's name.
+   * @defaultValue `AWS_USE_FIPS_ENDPOINT` (`true`/`false`, read at call time), else false
+   */
+  useFipsEndpoint?: boolean;
+  /**
+   * Send CreateSession to the dual-stack (IPv4 and IPv6) endpoint, `https://rolesanywhere.REGION.<dual-stack suffix>`
+   * (`api.aws` in the aws partition). The SDK config's name.
+   * @defaultValue `AWS_USE_DUALSTACK_ENDPOINT` (`true`/`false`, read at call time), else false
+   */
+  useDualstackEndpoint?: boolean;
   /**
    * How long one CreateSession call may take in all (connect, send, answer), in milliseconds.
    * @defaultValue 10000
@@ -93,11 +106,15 @@ export interface ResolvedRolesAnywhereOptions {
   readonly region: string;
   /** The account id of the role, returned with the credentials. */
   readonly accountId: string;
-  /** The DNS suffix of the ARNs' partition, for the default endpoint. */
+  /** The DNS suffix of the region's partition (from the AWS SDK's partition table), for the default endpoint. */
   readonly dnsSuffix: string;
   readonly durationSeconds: number;
   readonly roleSessionName: string | undefined;
   readonly endpoint: string | undefined;
+  /** `undefined`: `AWS_USE_FIPS_ENDPOINT` decides at call time. */
+  readonly useFipsEndpoint: boolean | undefined;
+  /** `undefined`: `AWS_USE_DUALSTACK_ENDPOINT` decides at call time. */
+  readonly useDualstackEndpoint: boolean | undefined;
   readonly timeoutMs: number;
   /** How long opening a connection may take (the default `fetch` only). */
   readonly connectTimeoutMs: number;
@@ -121,7 +138,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
  * Checks every option of {@link fromRolesAnywhere} without any I/O and applies the defaults. A CLI can call it on its
  * parsed flags to report a bad flag with the same typed error.
  * @throws RolesAnywhereOptionError with code `ROLES_ANYWHERE_INVALID_OPTION`, `ROLES_ANYWHERE_INVALID_ARN`,
- *   `ROLES_ANYWHERE_REGION_MISMATCH` or `ROLES_ANYWHERE_INVALID_DURATION`
+ *   `ROLES_ANYWHERE_REGION_MISMATCH`, `ROLES_ANYWHERE_INVALID_DURATION` or `ROLES_ANYWHERE_ENDPOINT_UNSUPPORTED`
  */
 export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): ResolvedRolesAnywhereOptions {
   if (init === null || typeof init !== "object") {
@@ -134,6 +151,8 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
   checkMaterial(init);
   const { trustAnchor, role } = checkArns(init);
   const durationSeconds = checkSession(init, trustAnchor.region);
+  const region = init.region ?? trustAnchor.region;
+  const dnsSuffix = checkPartition(init, region, trustAnchor.partition);
   const { timeoutMs, connectTimeoutMs } = checkTransport(init);
   checkHooks(init);
   return {
@@ -144,12 +163,14 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
     trustAnchorArn: init.trustAnchorArn,
     profileArn: init.profileArn,
     roleArn: init.roleArn,
-    region: init.region ?? trustAnchor.region,
+    region,
     accountId: role.accountId,
-    dnsSuffix: trustAnchor.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com",
+    dnsSuffix,
     durationSeconds,
     roleSessionName: init.roleSessionName,
     endpoint: init.endpoint,
+    useFipsEndpoint: init.useFipsEndpoint,
+    useDualstackEndpoint: init.useDualstackEndpoint,
     timeoutMs,
     connectTimeoutMs,
     logger: init.logger,
@@ -212,6 +233,29 @@ function checkSession(init: FromRolesAnywhereInit, anchorRegion: string): number
   return durationSeconds;
 }
 
+/**
+ * The region's partition (from the SDK's table) is the ARNs' one, and has the endpoint variants the options ask for;
+ * returns its DNS suffix. The variables are checked at call time, when they are read.
+ */
+function checkPartition(init: FromRolesAnywhereInit, region: string, arnPartition: string): string {
+  const facts = partitionOf(region);
+  if (facts.name !== arnPartition) {
+    throw new RolesAnywhereOptionError(
+      "ROLES_ANYWHERE_REGION_MISMATCH",
+      "region",
+      `The region ${region} is in the ${facts.name} partition but the ARNs are in ${arnPartition}: ` +
+        "use a region of the ARNs' partition.",
+    );
+  }
+  for (const name of ["useFipsEndpoint", "useDualstackEndpoint"] as const) {
+    if (init[name] !== undefined && typeof init[name] !== "boolean") throw optionError(name, `${name} must be true or false.`);
+  }
+  if (init.endpoint === undefined && (init.useFipsEndpoint === true || init.useDualstackEndpoint === true)) {
+    regionalEndpoint(region, facts, { fips: init.useFipsEndpoint === true, dualStack: init.useDualstackEndpoint === true });
+  }
+  return facts.dnsSuffix;
+}
+
 /** The endpoint and the deadlines; returns the deadlines with their defaults. */
 function checkTransport(init: FromRolesAnywhereInit): { timeoutMs: number; connectTimeoutMs: number } {
   if (init.endpoint !== undefined) checkEndpoint(init.endpoint, "endpoint");
@@ -242,35 +286,19 @@ function checkHooks(init: FromRolesAnywhereInit): void {
 }
 
 /**
- * The CreateSession URL: `endpoint`, else `AWS_ENDPOINT_URL_ROLESANYWHERE` (read now), else the regional endpoint.
- * @throws RolesAnywhereOptionError when the endpoint is not an http(s) URL
+ * The CreateSession URL: `<endpoint>/sessions`, the endpoint resolved by {@link resolveRolesAnywhereEndpoint} (its
+ * variables read now).
+ * @throws RolesAnywhereOptionError when the endpoint is not an http(s) URL, a flag variable is not `true`/`false`, or
+ *   the partition lacks the FIPS or dual-stack endpoint asked for
  */
-export function resolveSessionsUrl(options: Pick<ResolvedRolesAnywhereOptions, "endpoint" | "region" | "dnsSuffix">): URL {
-  const fromEnv = readEnv(ENV_ENDPOINT_URL);
-  const base =
-    options.endpoint ??
-    (fromEnv !== undefined ? checkEndpoint(fromEnv, ENV_ENDPOINT_URL) : undefined) ??
-    `https://rolesanywhere.${options.region}.${options.dnsSuffix}`;
-  const url = new URL(base);
+export function resolveSessionsUrl(
+  options: Pick<ResolvedRolesAnywhereOptions, "endpoint" | "region"> &
+    Partial<Pick<ResolvedRolesAnywhereOptions, "dnsSuffix" | "useFipsEndpoint" | "useDualstackEndpoint">>,
+): URL {
+  const url = new URL(resolveRolesAnywhereEndpoint(options).url);
   url.pathname = `${url.pathname.replace(/\/+$/, "")}/sessions`;
   url.search = "";
   return url;
-}
-
-function checkEndpoint(value: unknown, option: string): string {
-  let url: URL | undefined;
-  try {
-    url = typeof value === "string" ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:") || url.search !== "" || url.hash !== "") {
-    throw optionError(
-      option,
-      `${option} must be an http(s) URL without query, like https://rolesanywhere.eu-west-1.amazonaws.com; got ${quote(value)}.`,
-    );
-  }
-  return value as string;
 }
 
 function requireMaterial(option: string, value: unknown, required: boolean): void {

@@ -48,13 +48,18 @@ export function createRolesAnywhereSource(init: RolesAnywhereSourceInit): AwsCre
       `IAM Roles Anywhere: CreateSession at ${url.origin} for ${options.roleArn} with certificate ${certificate} ` +
         `(${signed.algorithm}, ${material.chain.length} intermediate(s)).`,
     );
-    const credentials = await sendCreateSession({
+    const startedAt = performance.now();
+    const { requestId, ...credentials } = await sendCreateSession({
       url,
       headers: signed.headers,
       body,
       timeoutMs: options.timeoutMs,
       fetch: doFetch,
     });
+    logger?.debug(
+      `IAM Roles Anywhere: CreateSession answered in ${Math.round(performance.now() - startedAt)} ms ` +
+        `(request id ${requestId ?? "none"}).`,
+    );
     logger?.info(
       `IAM Roles Anywhere: credentials for ${options.roleArn} until ${credentials.expiration.toISOString()}.`,
     );

@@ -46,6 +46,21 @@ export type CliCommand =
       readonly containerTokenFile: string | undefined;
       readonly debug: boolean;
     }
+  | {
+      readonly command: "update";
+      readonly signing: SigningConfig;
+      /** `--profile`: the profile of the shared credentials file to keep fresh. @defaultValue "default" */
+      readonly profile: string;
+      /** `--once`: write once and exit. */
+      readonly once: boolean;
+      readonly debug: boolean;
+    }
+  | {
+      readonly command: "read-certificate-data";
+      /** `--certificate`: absolute path of the certificate (PEM or DER). */
+      readonly certificate: string;
+      readonly debug: boolean;
+    }
   | { readonly command: "help" }
   | { readonly command: "version" }
   | {
@@ -77,6 +92,8 @@ const signingOptions = {
 const commandOptions = {
   "credential-process": { ...signingOptions, cache: { type: "boolean" } },
   serve: { ...signingOptions, port: { type: "string" }, "container-token-file": { type: "string" } },
+  update: { ...signingOptions, profile: { type: "string" }, once: { type: "boolean" } },
+  "read-certificate-data": { certificate: { type: "string" }, debug: { type: "boolean" }, help: { type: "boolean", short: "h" } },
 } as const satisfies Record<string, ParseArgsConfig["options"]>;
 
 /**
@@ -100,24 +117,27 @@ function parseOrThrow(argv: readonly string[], cwd: string): CliCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") return { command: "help" };
   if (command === "version" || command === "--version") return { command: "version" };
-  if (command !== "credential-process" && command !== "serve") {
-    throw new UsageProblem(`Unknown command "${command}": use credential-process or serve.`);
+  if (!Object.hasOwn(commandOptions, command)) {
+    throw new UsageProblem(`Unknown command "${command}": use credential-process, serve, update or read-certificate-data.`);
   }
+  const known = command as keyof typeof commandOptions;
   let values: Record<string, string | boolean | undefined>;
   try {
-    const options: ParseArgsConfig["options"] = commandOptions[command];
+    const options: ParseArgsConfig["options"] = commandOptions[known];
     values = parseArgs({ args: [...rest], options, strict: true, allowPositionals: false }).values as typeof values;
   } catch (error) {
     // node's messages name the flag ("Unknown option '--x'"); keep them, without the stack.
     throw new UsageProblem(`${command}: ${(error as Error).message}.`);
   }
   if (values.help === true) return { command: "help" };
-  const signing = parseSigning(command, values, cwd);
   const debug = values.debug === true;
-  if (command === "credential-process") return { command, signing, cache: values.cache === true, debug };
+  if (known === "read-certificate-data") return { command: known, certificate: requiredPath(known, values, cwd), debug };
+  const signing = parseSigning(command, values, cwd);
+  if (known === "credential-process") return { command: known, signing, cache: values.cache === true, debug };
+  if (known === "update") return { command: known, signing, profile: parseProfileName(values), once: values.once === true, debug };
   const containerTokenFile = optionalString(values, "container-token-file");
   return {
-    command,
+    command: known,
     signing,
     port: parseInteger(values, "port", DEFAULT_PORT, 0, 65_535),
     containerTokenFile: containerTokenFile === undefined ? undefined : resolve(cwd, containerTokenFile),
@@ -151,6 +171,21 @@ function parseSigning(command: string, values: Record<string, string | boolean |
     // At most what a timer can wait (2^31 - 1 ms, about 24 days).
     timeoutMs: parseOptionalInteger(values, "timeout-ms", 1, 2_147_483_647),
   };
+}
+
+function requiredPath(command: string, values: Record<string, string | boolean | undefined>, cwd: string): string {
+  const value = optionalString(values, "certificate");
+  if (value === undefined) throw new UsageProblem(`${command}: missing --certificate.`);
+  return resolve(cwd, value);
+}
+
+/** `--profile`: a section name of the credentials file, which cannot hold brackets or line breaks. */
+function parseProfileName(values: Record<string, string | boolean | undefined>): string {
+  const name = optionalString(values, "profile") ?? "default";
+  if (!/^[^[\]\r\n]+$/.test(name) || name.trim() !== name) {
+    throw new UsageProblem(`--profile must be a profile name without brackets, line breaks or surrounding spaces; got ${JSON.stringify(name)}.`);
+  }
+  return name;
 }
 
 function optionalString(values: Record<string, string | boolean | undefined>, name: string): string | undefined {

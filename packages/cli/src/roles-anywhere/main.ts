@@ -3,11 +3,11 @@ import { processDeps } from "./default-deps.js";
 import { runCli } from "./run.js";
 
 const argv = process.argv.slice(2);
-// `serve` listens for the signals from the start, so a SIGTERM during startup still ends it cleanly. The other
-// commands keep the default handling: a signal ends them at once (a listener would hold them until CreateSession
-// answered or timed out).
+// `serve` and `update` listen for the signals from the start, so a SIGTERM during startup still ends them cleanly. The
+// other commands keep the default handling: a signal ends them at once (a listener would hold them until
+// CreateSession answered or timed out).
 const shutdown = new Promise<string>((resolve) => {
-  if (argv[0] !== "serve") return;
+  if (argv[0] !== "serve" && argv[0] !== "update") return;
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => resolve(signal));
 });
 

@@ -28,6 +28,10 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       return runCredentialProcess(command, deps);
     case "serve":
       return (await import("./serve.js")).runServe(command, deps);
+    case "update":
+      return (await import("./update.js")).runUpdate(command, deps);
+    case "read-certificate-data":
+      return (await import("./read-certificate-data.js")).runReadCertificateData(command, deps);
   }
 }
 
@@ -48,6 +52,7 @@ async function runCredentialProcess(
       deps.stdout(formatCredentialProcessOutput(cache.credentials));
       return EXIT_OK;
     }
+    if (command.debug) await (await import("./debug-log.js")).logSigningContext(command.signing, log);
     const { obtainCredentials } = await import("./fresh-credentials.js");
     const credentials = await obtainCredentials({ signing: command.signing, deps, log, cache: cache?.key });
     deps.stdout(formatCredentialProcessOutput(credentials));

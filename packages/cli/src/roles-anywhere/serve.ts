@@ -147,6 +147,7 @@ export async function runServe(command: ServeCommand, deps: CliDeps): Promise<nu
 /** Every step up to serving, in order; a failure is a NotServing naming the step. */
 async function start(command: ServeCommand, deps: CliDeps, log: JsonLogger, checkExpiry: () => Promise<void>) {
   const served = await step("invalid configuration", () => serveCredentials(command, deps, log, checkExpiry));
+  if (command.debug) await (await import("./debug-log.js")).logSigningContext(command.signing, log);
   const containerToken = await step("the container token file is unusable", () => containerTokenOf(command, log));
   await checkExpiry();
   const first = await step("the first CreateSession failed", () => served());

@@ -2,10 +2,13 @@
 export const USAGE = `Usage: roles-anywhere <command> [flags]
 
 Commands:
-  credential-process   print credentials in the credential_process format (Version 1) and exit
-  serve                serve credentials on 127.0.0.1 as IMDSv2 and as a container-credentials endpoint
+  credential-process     print credentials in the credential_process format (Version 1) and exit
+  serve                  serve credentials on 127.0.0.1 as IMDSv2 and as a container-credentials endpoint
+  update                 keep a profile of the shared credentials file fresh (5 minutes before expiry)
+  read-certificate-data  print a certificate's details as JSON (serial, subject, issuer, validity...)
+  version                print the version
 
-Flags of both commands:
+Flags of credential-process, serve and update:
   --certificate FILE                  leaf certificate, PEM or DER (required)
   --private-key FILE                  its private key: PKCS#8, PKCS#1 or SEC1, PEM or DER (required)
   --intermediates FILE                intermediate certificates, PEM bundle
@@ -15,10 +18,13 @@ Flags of both commands:
   --role-arn ARN                      (required)
   --region REGION                     default: the trust anchor ARN's region
   --session-duration SECONDS          900-43200, default 3600
-  --endpoint URL                      CreateSession endpoint (default: rolesanywhere.REGION.amazonaws.com)
+  --endpoint URL                      CreateSession endpoint (default: AWS_ENDPOINT_URL_ROLESANYWHERE, then
+                                      AWS_ENDPOINT_URL, then rolesanywhere[-fips].REGION.<partition suffix>,
+                                      FIPS / dual-stack per AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT)
   --role-session-name NAME
   --timeout-ms MS                     how long one CreateSession may take, default 10000
-  --debug                             also print debug log lines
+  --debug                             also print debug log lines: endpoint, certificate serial, signing
+                                      algorithm, request ids, timings (never a key, passphrase or credential)
 
 credential-process:
   --cache                             reuse credentials from a 0600 file in the user's cache directory
@@ -28,4 +34,12 @@ serve:
   --port PORT                         default 9911; 0 picks a free port
   --container-token-file FILE         enable GET /v1/credentials, authorized by the token in FILE
                                       (written with a random token, mode 0600, when FILE does not exist)
+
+update:
+  --profile NAME                      the profile to write in AWS_SHARED_CREDENTIALS_FILE, else
+                                      ~/.aws/credentials (default: default); other profiles and comments are kept
+  --once                              write once and exit
+
+read-certificate-data:
+  --certificate FILE                  the certificate, PEM or DER (required); its key is never read
 `;

@@ -36,6 +36,15 @@ export const ENV_RA_PRIVATE_KEY_PASSPHRASE_FILE = "AWS_ROLES_ANYWHERE_PRIVATE_KE
 /** IAM Roles Anywhere (optional): endpoint override, the SDK's service-specific endpoint variable. */
 export const ENV_RA_ENDPOINT = "AWS_ENDPOINT_URL_ROLESANYWHERE";
 
+/** Every AWS SDK's global endpoint override, used when no service-specific `AWS_ENDPOINT_URL_<SERVICE>` is set. */
+export const ENV_GLOBAL_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+/** `true` makes every AWS SDK ignore `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`. */
+export const ENV_IGNORE_CONFIGURED_ENDPOINT_URLS = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+/** `true` selects the FIPS endpoints (`service-fips.REGION...`), as in every AWS SDK. */
+export const ENV_USE_FIPS_ENDPOINT = "AWS_USE_FIPS_ENDPOINT";
+/** `true` selects the dual-stack (IPv4 and IPv6) endpoints (`service.REGION.api.aws`), as in every AWS SDK. */
+export const ENV_USE_DUALSTACK_ENDPOINT = "AWS_USE_DUALSTACK_ENDPOINT";
+
 /** The SDK chain's profile selector. */
 export const ENV_PROFILE = "AWS_PROFILE";
 /** Static keys (read by the SDK chain). */

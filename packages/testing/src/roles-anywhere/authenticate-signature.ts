@@ -20,7 +20,13 @@ const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** Authenticates the signature; records what it read; throws the service's error. */
 export function authenticateSignature(request: EmulatorRequest, record: RolesAnywhereCallRecord, nowMs: number, maxClockSkewMs: number): SignedRequest {
   const authorization = parseAuthorization(request.header("authorization"));
-  Object.assign(record, { algorithm: authorization.algorithm, signedHeaders: authorization.signedHeaders, serialNumber: authorization.serial });
+  Object.assign(record, {
+    algorithm: authorization.algorithm,
+    signedHeaders: authorization.signedHeaders,
+    serialNumber: authorization.serial,
+    host: request.header("host"),
+    scopeRegion: authorization.scopeRegion,
+  });
   checkScope(authorization);
   const amzDate = checkDate(request, authorization, nowMs, maxClockSkewMs);
   const { leaf, chain } = readCertificates(request);

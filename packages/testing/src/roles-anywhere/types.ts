@@ -35,6 +35,10 @@ export interface RolesAnywhereCall {
   readonly requestId: string;
   readonly algorithm?: string | undefined;
   readonly signedHeaders?: string | undefined;
+  /** The `Host` header the request arrived with (part of the signature). */
+  readonly host?: string | undefined;
+  /** The region of the Authorization credential's scope. */
+  readonly scopeRegion?: string | undefined;
   /** The certificate's serial number in decimal, from the Authorization credential. */
   readonly serialNumber?: string | undefined;
   readonly chainLength: number;
