@@ -20,17 +20,20 @@ export interface FromRolesAnywhereInit {
   /**
    * The X.509 end-entity certificate: a file path, or PEM text, or PEM/DER bytes. When the file holds several
    * certificates (as cert-manager's `tls.crt` does), the first is the leaf and the others are sent as the chain unless
-   * `certificateChain` is given. Re-read at every refresh.
+   * `certificateChain` is given. Also a PEM holding the certificate and its key (then `privateKey` may be left out),
+   * or a PKCS#12 bundle (`.p12`/`.pfx`, DER) holding the key and chain (then `privateKey` and `certificateChain` are
+   * left out; its password is `passphrase`). Re-read at every refresh.
    */
   certificate: MaterialInput;
   /**
    * The certificate's private key (RSA, or EC on P-256/P-384): a file path, or PEM text, or PEM/DER bytes. PKCS#8,
    * PKCS#1, SEC1, and encrypted PKCS#8 with `passphrase`. Re-read at every refresh.
+   * @defaultValue the key in `certificate` (a combined PEM or a PKCS#12 bundle)
    */
-  privateKey: MaterialInput;
+  privateKey?: MaterialInput;
   /** Intermediate CA certificates to send in `X-Amz-X509-Chain`: a file path or PEM/DER content. Re-read at every refresh. */
   certificateChain?: MaterialInput;
-  /** The passphrase of an encrypted private key. Never logged or shown in errors. */
+  /** The passphrase of an encrypted private key, or the password of a PKCS#12 bundle. Never logged or shown in errors. */
   passphrase?: string;
   /** `arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID` */
   trustAnchorArn: string;
@@ -84,7 +87,7 @@ export interface FromRolesAnywhereInit {
 /** {@link FromRolesAnywhereInit} checked, with defaults applied (the endpoint is resolved at call time). */
 export interface ResolvedRolesAnywhereOptions {
   readonly certificate: MaterialInput;
-  readonly privateKey: MaterialInput;
+  readonly privateKey: MaterialInput | undefined;
   readonly certificateChain: MaterialInput | undefined;
   readonly passphrase: string | undefined;
   readonly trustAnchorArn: string;
@@ -128,7 +131,7 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
     throw new RolesAnywhereOptionError(
       "ROLES_ANYWHERE_INVALID_OPTION",
       "init",
-      "fromRolesAnywhere needs an options object with certificate, privateKey, trustAnchorArn, profileArn and roleArn.",
+      "fromRolesAnywhere needs an options object with certificate, trustAnchorArn, profileArn and roleArn (and privateKey unless certificate holds the key).",
     );
   }
   checkMaterial(init);
@@ -160,7 +163,7 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
 
 function checkMaterial(init: FromRolesAnywhereInit): void {
   requireMaterial("certificate", init.certificate, true);
-  requireMaterial("privateKey", init.privateKey, true);
+  requireMaterial("privateKey", init.privateKey, false);
   requireMaterial("certificateChain", init.certificateChain, false);
   if (init.passphrase !== undefined && typeof init.passphrase !== "string") {
     throw optionError("passphrase", "passphrase must be a string.");
