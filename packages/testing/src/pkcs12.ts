@@ -10,8 +10,8 @@ const run = promisify(execFile);
 
 /** Options of {@link exportPkcs12}. */
 export interface ExportPkcs12Options {
-  /** The leaf certificate's PEM. */
-  readonly certificatePem: string;
+  /** The leaf certificate's PEM; leave out (`-nocerts`) for a bundle of the key and the extra certificates only. */
+  readonly certificatePem?: string;
   /** Its key (PEM); leave out for a bundle without a key. */
   readonly privateKeyPem?: string;
   /** Other certificates to put in the bundle (`-certfile`), e.g. the intermediate. */
@@ -37,10 +37,12 @@ export async function exportPkcs12(options: ExportPkcs12Options): Promise<Buffer
   const dir = await mkdtemp(join(tmpdir(), "pkcs12-"));
   try {
     const file = async (name: string, content: string) => {
-      await writeFile(join(dir, name), content, { mode: 0o600 });
+      // The test PKI's PEM has no final newline: concatenated, END and BEGIN lines would share a line openssl refuses.
+      await writeFile(join(dir, name), content.replace(/-----END ([A-Z0-9 ]+)-----\s*/g, "-----END $1-----\n"), { mode: 0o600 });
       return join(dir, name);
     };
-    const args = ["pkcs12", "-export", "-in", await file("cert.pem", options.certificatePem)];
+    const args = ["pkcs12", "-export"];
+    args.push(...(options.certificatePem === undefined ? ["-nocerts"] : ["-in", await file("cert.pem", options.certificatePem)]));
     args.push(...(options.privateKeyPem === undefined ? ["-nokeys"] : ["-inkey", await file("key.pem", options.privateKeyPem)]));
     if (options.extraCertificatesPem !== undefined && options.extraCertificatesPem !== "") {
       args.push("-certfile", await file("extra.pem", options.extraCertificatesPem));
