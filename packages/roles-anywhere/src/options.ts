@@ -5,6 +5,8 @@ import {
   isSessionDuration,
   MAX_SESSION_DURATION_SECONDS,
   MIN_SESSION_DURATION_SECONDS,
+  type ProxySetting,
+  proxySettingProblem,
   SESSION_NAME_PATTERN,
   readEnv,
   SESSION_NAME_RULE,
@@ -68,6 +70,14 @@ export interface FromRolesAnywhereInit {
    * @defaultValue 3000
    */
   connectTimeoutMs?: number;
+  /**
+   * Send CreateSession through an HTTP proxy (as AWS's helper does with `--with-proxy`): `"env"` reads `HTTPS_PROXY`,
+   * `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (either case) at each call; a URL such as `http://user:pass@proxy:3128`
+   * is used for every call. The proxy is reached within `connectTimeoutMs`, the whole call within `timeoutMs`; its
+   * password is never printed. Not used with a `fetch` of your own.
+   * @defaultValue no proxy, whatever the environment says
+   */
+  proxy?: ProxySetting;
   /** Cache and refresh behaviour, passed to `withRefresh`. */
   refresh?: RefreshOptions;
   /** Receives one line per refresh and failure; never a key, passphrase or credential. */
@@ -104,6 +114,7 @@ export interface ResolvedRolesAnywhereOptions {
   readonly timeoutMs: number;
   /** How long opening a connection may take (the default `fetch` only). */
   readonly connectTimeoutMs: number;
+  readonly proxy: ProxySetting | undefined;
   readonly logger: Logger | undefined;
   readonly now: () => Date;
   readonly fetch: typeof fetch | undefined;
@@ -155,6 +166,7 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
     endpoint: init.endpoint,
     timeoutMs,
     connectTimeoutMs,
+    proxy: init.proxy,
     logger: init.logger,
     now: init.now ?? (() => new Date()),
     fetch: init.fetch,
@@ -218,6 +230,8 @@ function checkSession(init: FromRolesAnywhereInit, anchorRegion: string): number
 /** The endpoint and the deadlines; returns the deadlines with their defaults. */
 function checkTransport(init: FromRolesAnywhereInit): { timeoutMs: number; connectTimeoutMs: number } {
   if (init.endpoint !== undefined) checkEndpoint(init.endpoint, "endpoint");
+  const proxyProblem = init.proxy === undefined ? undefined : proxySettingProblem(init.proxy, "proxy");
+  if (proxyProblem !== undefined) throw optionError("proxy", proxyProblem);
   const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const connectTimeoutMs = init.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   for (const [name, value] of [
