@@ -48,7 +48,7 @@ describe("roles-anywhere serve across refreshes (library + emulator, fake clock)
       createProvider: (request) =>
         fromRolesAnywhere({
           certificate: request.signing.certificate,
-          privateKey: request.signing.privateKey,
+          ...(request.signing.privateKey === undefined ? {} : { privateKey: request.signing.privateKey }),
           trustAnchorArn: request.signing.trustAnchorArn,
           profileArn: request.signing.profileArn,
           roleArn: request.signing.roleArn,

@@ -50,3 +50,5 @@ export { backoffCeilingMs, fullJitterDelayMs } from "./backoff.js";
 export { writePrivateFile } from "./private-file.js";
 export { readSecretFile } from "./secret-file.js";
 export { InvalidOptionError } from "./invalid-option-error.js";
+export { type ProxySetting, proxyAddress, proxySettingProblem, resolveProxy } from "./proxy/proxy-setting.js";
+export { ProxyError, type ProxyFailure } from "./proxy/proxy-error.js";

@@ -1,4 +1,4 @@
-import { redact } from "@workload-identity/core";
+import { ProxyError, redact } from "@workload-identity/core";
 import { RolesAnywhereRequestError, RolesAnywhereServiceError } from "./errors.js";
 
 /** The credentials of CreateSession's `credentialSet[0]`. */
@@ -57,6 +57,8 @@ export async function sendCreateSession(request: {
     });
     text = await response.text();
   } catch (error) {
+    // The proxy's own error already names it and says what to fix.
+    if (error instanceof ProxyError) throw error;
     const timedOut = (error as { name?: string }).name === "TimeoutError";
     throw new RolesAnywhereRequestError(
       "ROLES_ANYWHERE_NETWORK_ERROR",

@@ -8,6 +8,7 @@ import {
   validityOf,
 } from "./material.js";
 import type { MaterialInput } from "./options.js";
+import { isPkcs12, readPkcs12Material } from "./pkcs12.js";
 
 /** What {@link inspectCertificate} reports about a certificate. Nothing in it is secret. */
 export interface CertificateSummary {
@@ -31,7 +32,8 @@ export interface CertificateSummary {
 /**
  * Describes a certificate (and, given its key, whether they match) without contacting AWS and without checking the
  * validity dates — for `explain` and for the CLI's expiry warning.
- * @param input.certificate - a path, or PEM/DER content; the first certificate of a bundle is described
+ * @param input.certificate - a path, or PEM/DER content; the first certificate of a bundle is described (of a PKCS#12
+ *   bundle, its end-entity certificate, opened with `passphrase`)
  * @param input.privateKey - optional path or content; a key that cannot be read is an error, a mismatch is not
  * @throws CertificateMaterialError when the certificate (or the given key) cannot be read or parsed
  */
@@ -41,7 +43,10 @@ export async function inspectCertificate(input: {
   passphrase?: string;
 }): Promise<CertificateSummary> {
   const certificateInput = await readInput(input.certificate, "certificate");
-  const [certificate] = parseCertificates(certificateInput, "ROLES_ANYWHERE_INVALID_CERTIFICATE");
+  const bundle = isPkcs12(certificateInput)
+    ? readPkcs12Material(certificateInput, { keyInput: undefined, chainInput: undefined, passphrase: input.passphrase })
+    : undefined;
+  const [certificate] = bundle === undefined ? parseCertificates(certificateInput, "ROLES_ANYWHERE_INVALID_CERTIFICATE") : [bundle.certificate];
   if (certificate === undefined) throw new Error("unreachable: parseCertificates returns at least one certificate");
   const { validFrom, validTo } = validityOf(certificate);
   const summary: CertificateSummary = {
@@ -54,6 +59,7 @@ export async function inspectCertificate(input: {
     fingerprint256: certificate.fingerprint256,
     certificateBase64: certificate.raw.toString("base64"),
   };
+  if (bundle !== undefined) summary.keyMatches = certificate.checkPrivateKey(bundle.privateKey);
   if (input.privateKey !== undefined) {
     const key = parsePrivateKey(await readInput(input.privateKey, "private key"), input.passphrase);
     summary.keyMatches = certificate.checkPrivateKey(key);

@@ -1,7 +1,8 @@
-import { createPrivateKey, generateKeyPairSync } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inspect } from "node:util";
 import { createTestPki, type TestLeaf, type TestPki } from "@workload-identity/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCredentialMaterial } from "./material.js";
@@ -200,5 +201,54 @@ describe(loadCredentialMaterial.name, () => {
         message: expect.stringMatching(named),
       });
     });
+  });
+});
+
+describe("a combined PEM: certificate and key in one input, privateKey left out", () => {
+  it("reads the key from the certificate's file, whichever comes first, and the other certificates as the chain", async () => {
+    for (const content of [
+      p256.certificatePem + p256.privateKeyPem + p256.chainPem,
+      p256.privateKeyPem + p256.certificatePem + p256.chainPem,
+    ]) {
+      const material = await loadCredentialMaterial({ certificate: await file("combined.pem", content) }, now);
+      expect(material.certificate.serialNumber).toBe(new X509Certificate(p256.certificatePem).serialNumber);
+      expect(material.certificate.checkPrivateKey(material.privateKey)).toBe(true);
+      expect(material.chain.map((certificate) => certificate.subject)).toEqual([expect.stringContaining("intermediate")]);
+    }
+  });
+
+  it("reads an encrypted key of a combined PEM with the passphrase, and asks for one without it", async () => {
+    const encrypted = keyOf(rsa).export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "s3cret-combined" });
+    const certificate = await file("combined-encrypted.pem", rsa.certificatePem + encrypted);
+    await expect(loadCredentialMaterial({ certificate, passphrase: "s3cret-combined" }, now)).resolves.toMatchObject({
+      algorithm: "AWS4-X509-RSA-SHA256",
+    });
+    await expect(loadCredentialMaterial({ certificate }, now)).rejects.toMatchObject({
+      code: "ROLES_ANYWHERE_PASSPHRASE_REQUIRED",
+      message: expect.stringContaining(`key in ${certificate}`),
+    });
+  });
+
+  it("an explicit privateKey wins over a key in the certificate's file", async () => {
+    const certificate = await file("combined-other.pem", rsa.certificatePem + p256.privateKeyPem);
+    await expect(loadCredentialMaterial({ certificate, privateKey: rsa.privateKeyPem }, now)).resolves.toMatchObject({
+      algorithm: "AWS4-X509-RSA-SHA256",
+    });
+  });
+
+  it("refuses a certificate without a key when privateKey is left out, saying what to give", async () => {
+    for (const certificate of [await file("only.crt", rsa.certificatePem), rsa.certificateDer]) {
+      await expect(loadCredentialMaterial({ certificate }, now)).rejects.toMatchObject({
+        code: "ROLES_ANYWHERE_INVALID_PRIVATE_KEY",
+        message: expect.stringContaining("No private key was given"),
+      });
+    }
+  });
+
+  it("names the key and the certificate, never the key's text, when they do not match", async () => {
+    const certificate = await file("combined-mismatch.pem", rsa.certificatePem + p256.privateKeyPem);
+    const error = await loadCredentialMaterial({ certificate }, now).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "ROLES_ANYWHERE_KEY_MISMATCH", message: expect.stringContaining(certificate) });
+    expect(inspect(error, { showHidden: true, depth: null })).not.toContain(p256.privateKeyPem.split("\n")[1]);
   });
 });

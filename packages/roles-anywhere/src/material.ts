@@ -3,6 +3,7 @@ import { open } from "node:fs/promises";
 import { looksLikeSecret, registerSecret } from "@workload-identity/core";
 import { CertificateMaterialError } from "./errors.js";
 import type { MaterialInput } from "./options.js";
+import { isPkcs12, readPkcs12Material } from "./pkcs12.js";
 
 // Reads and checks the certificate, chain and key. Parsing is node:crypto's (OpenSSL); this file only finds PEM blocks.
 
@@ -19,10 +20,24 @@ export interface CredentialMaterial {
 
 /** Where each piece comes from, for {@link loadCredentialMaterial}. */
 export interface CredentialMaterialSource {
+  /** A certificate (PEM or DER), a PEM holding the certificate and its key, or a PKCS#12 bundle. */
   certificate: MaterialInput;
-  privateKey: MaterialInput;
+  /** The key; omitted when `certificate` holds it too (a combined PEM or a PKCS#12 bundle). */
+  privateKey?: MaterialInput | undefined;
   certificateChain?: MaterialInput | undefined;
+  /** The passphrase of an encrypted key, or the password of a PKCS#12 bundle. */
   passphrase?: string | undefined;
+}
+
+/** The pieces found in the inputs, before the checks they all get. */
+interface FoundMaterial {
+  readonly certificate: X509Certificate;
+  readonly chain: readonly X509Certificate[];
+  readonly privateKey: KeyObject;
+  /** The names of the inputs each came from, for messages. */
+  readonly certificateName: string;
+  readonly keyName: string;
+  readonly chainName: string;
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
@@ -38,32 +53,71 @@ export const MAX_CHAIN_HEADER_BYTES = 16 * 1024;
 
 /**
  * Reads (paths asynchronously, every call) and checks the certificate, chain and key: each parses, the key is RSA or
- * EC P-256/P-384 and matches the certificate, and the certificate is within its validity period at `now`.
+ * EC P-256/P-384 and matches the certificate, and the certificate is within its validity period at `now`. The
+ * certificate input may hold the key too (a combined PEM) or be a PKCS#12 bundle holding key and chain.
  * @throws CertificateMaterialError
  */
 export async function loadCredentialMaterial(source: CredentialMaterialSource, now: Date): Promise<CredentialMaterial> {
   const [certificateInput, keyInput, chainInput] = await Promise.all([
     readInput(source.certificate, "certificate"),
-    readInput(source.privateKey, "private key"),
+    source.privateKey === undefined ? undefined : readInput(source.privateKey, "private key"),
     source.certificateChain === undefined ? undefined : readInput(source.certificateChain, "certificate chain"),
   ]);
-  const [certificate, ...bundled] = parseCertificates(certificateInput, "ROLES_ANYWHERE_INVALID_CERTIFICATE");
-  if (certificate === undefined) throw new Error("unreachable: parseCertificates returns at least one certificate");
-  const chain = chainInput === undefined ? bundled : parseCertificates(chainInput, "ROLES_ANYWHERE_INVALID_CERTIFICATE_CHAIN");
-  checkChainSize(chain, (chainInput ?? certificateInput).name);
-  // From now on the redaction rule removes the key and its passphrase from any message, whoever writes it.
-  registerSecret(source.passphrase, keyInput.bytes.toString("utf8"));
-  const privateKey = parsePrivateKey(keyInput, source.passphrase);
-  const algorithm = signingAlgorithmFor(privateKey, keyInput.name);
+  // From now on the redaction rule removes the passphrase from any message, whoever writes it.
+  registerSecret(source.passphrase);
+  const found = isPkcs12(certificateInput)
+    ? readPkcs12Material(certificateInput, { keyInput, chainInput, passphrase: source.passphrase })
+    : readPemMaterial(certificateInput, keyInput, chainInput, source.passphrase);
+  const { certificate, chain, privateKey } = found;
+  checkChainSize(chain, found.chainName);
+  const algorithm = signingAlgorithmFor(privateKey, found.keyName);
   if (!certificate.checkPrivateKey(privateKey)) {
     throw new CertificateMaterialError(
       "ROLES_ANYWHERE_KEY_MISMATCH",
-      `The private key ${keyInput.name} does not match the public key of the certificate ${describeCertificate(certificate)} ` +
-        `in ${certificateInput.name}. Use the key the certificate was issued for (after a rotation, both files must be updated).`,
+      `The private key ${found.keyName} does not match the public key of the certificate ${describeCertificate(certificate)} ` +
+        `in ${found.certificateName}. Use the key the certificate was issued for (after a rotation, both files must be updated).`,
     );
   }
-  checkValidity(certificate, certificateInput.name, now);
+  checkValidity(certificate, found.certificateName, now);
   return { certificate, chain, privateKey, algorithm };
+}
+
+/** PEM or DER inputs: the key comes from its own input, else from the certificate's (a combined PEM). */
+function readPemMaterial(
+  certificateInput: ReadInput,
+  keyInput: ReadInput | undefined,
+  chainInput: ReadInput | undefined,
+  passphrase: string | undefined,
+): FoundMaterial {
+  const [certificate, ...bundled] = parseCertificates(certificateInput, "ROLES_ANYWHERE_INVALID_CERTIFICATE");
+  if (certificate === undefined) throw new Error("unreachable: parseCertificates returns at least one certificate");
+  const chain = chainInput === undefined ? bundled : parseCertificates(chainInput, "ROLES_ANYWHERE_INVALID_CERTIFICATE_CHAIN");
+  const keySource = keyInput ?? combinedKeyInput(certificateInput);
+  registerSecret(keySource.bytes.toString("utf8"));
+  return {
+    certificate,
+    chain,
+    privateKey: parsePrivateKey(keySource, passphrase),
+    certificateName: certificateInput.name,
+    keyName: keySource.name,
+    chainName: (chainInput ?? certificateInput).name,
+  };
+}
+
+/** The key blocks of a certificate input given without a key; refused when it has none. */
+function combinedKeyInput(certificateInput: ReadInput): ReadInput {
+  const keyBlocks = looksLikePem(certificateInput.bytes)
+    ? pemBlocks(certificateInput.bytes.toString("utf8")).filter((block) => KEY_LABELS.has(block.label))
+    : [];
+  if (keyBlocks.length === 0) {
+    throw new CertificateMaterialError(
+      "ROLES_ANYWHERE_INVALID_PRIVATE_KEY",
+      `No private key was given and ${certificateInput.name} holds none. Give the key (privateKey; with the CLI, ` +
+        "--private-key), or a PEM holding the certificate and its key, or a PKCS#12 bundle.",
+    );
+  }
+  // Only the key is a secret: the certificates of the same file stay readable in messages.
+  return { name: `the key in ${certificateInput.name}`, bytes: Buffer.from(keyBlocks.map((block) => block.text).join("\n")) };
 }
 
 /** The input's bytes and a name for messages: the path, or "the inline certificate". */
@@ -293,14 +347,14 @@ export function oneLineName(name: string): string {
   return name.split("\n").filter(Boolean).join(", ");
 }
 
-function passphraseRequired(name: string): CertificateMaterialError {
+export function passphraseRequired(name: string): CertificateMaterialError {
   return new CertificateMaterialError(
     "ROLES_ANYWHERE_PASSPHRASE_REQUIRED",
     `${capitalize(name)} is encrypted: give its passphrase (the passphrase option; with the CLI, --private-key-passphrase-file).`,
   );
 }
 
-function passphraseIncorrect(name: string, cause: unknown): CertificateMaterialError {
+export function passphraseIncorrect(name: string, cause: unknown): CertificateMaterialError {
   return new CertificateMaterialError(
     "ROLES_ANYWHERE_PASSPHRASE_INCORRECT",
     `The passphrase does not decrypt ${name}. Give the passphrase the key was encrypted with.`,
@@ -321,6 +375,6 @@ function pemBlocks(text: string): PemBlock[] {
   return Array.from(text.matchAll(PEM_BLOCK), (match) => ({ label: match[1] ?? "", text: match[0] }));
 }
 
-function capitalize(text: string): string {
+export function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -5,6 +5,8 @@ import {
   isSessionDuration,
   MAX_SESSION_DURATION_SECONDS,
   MIN_SESSION_DURATION_SECONDS,
+  type ProxySetting,
+  proxySettingProblem,
   SESSION_NAME_PATTERN,
   SESSION_NAME_RULE,
 } from "@workload-identity/core";
@@ -20,17 +22,20 @@ export interface FromRolesAnywhereInit {
   /**
    * The X.509 end-entity certificate: a file path, or PEM text, or PEM/DER bytes. When the file holds several
    * certificates (as cert-manager's `tls.crt` does), the first is the leaf and the others are sent as the chain unless
-   * `certificateChain` is given. Re-read at every refresh.
+   * `certificateChain` is given. Also a PEM holding the certificate and its key (then `privateKey` may be left out),
+   * or a PKCS#12 bundle (`.p12`/`.pfx`, DER) holding the key and chain (then `privateKey` and `certificateChain` are
+   * left out; its password is `passphrase`). Re-read at every refresh.
    */
   certificate: MaterialInput;
   /**
    * The certificate's private key (RSA, or EC on P-256/P-384): a file path, or PEM text, or PEM/DER bytes. PKCS#8,
    * PKCS#1, SEC1, and encrypted PKCS#8 with `passphrase`. Re-read at every refresh.
+   * @defaultValue the key in `certificate` (a combined PEM or a PKCS#12 bundle)
    */
-  privateKey: MaterialInput;
+  privateKey?: MaterialInput;
   /** Intermediate CA certificates to send in `X-Amz-X509-Chain`: a file path or PEM/DER content. Re-read at every refresh. */
   certificateChain?: MaterialInput;
-  /** The passphrase of an encrypted private key. Never logged or shown in errors. */
+  /** The passphrase of an encrypted private key, or the password of a PKCS#12 bundle. Never logged or shown in errors. */
   passphrase?: string;
   /** `arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID` */
   trustAnchorArn: string;
@@ -78,6 +83,14 @@ export interface FromRolesAnywhereInit {
    * @defaultValue 3000
    */
   connectTimeoutMs?: number;
+  /**
+   * Send CreateSession through an HTTP proxy (as AWS's helper does with `--with-proxy`): `"env"` reads `HTTPS_PROXY`,
+   * `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (either case) at each call; a URL such as `http://user:pass@proxy:3128`
+   * is used for every call. The proxy is reached within `connectTimeoutMs`, the whole call within `timeoutMs`; its
+   * password is never printed. Not used with a `fetch` of your own.
+   * @defaultValue no proxy, whatever the environment says
+   */
+  proxy?: ProxySetting;
   /** Cache and refresh behaviour, passed to `withRefresh`. */
   refresh?: RefreshOptions;
   /** Receives one line per refresh and failure; never a key, passphrase or credential. */
@@ -97,7 +110,7 @@ export interface FromRolesAnywhereInit {
 /** {@link FromRolesAnywhereInit} checked, with defaults applied (the endpoint is resolved at call time). */
 export interface ResolvedRolesAnywhereOptions {
   readonly certificate: MaterialInput;
-  readonly privateKey: MaterialInput;
+  readonly privateKey: MaterialInput | undefined;
   readonly certificateChain: MaterialInput | undefined;
   readonly passphrase: string | undefined;
   readonly trustAnchorArn: string;
@@ -118,6 +131,7 @@ export interface ResolvedRolesAnywhereOptions {
   readonly timeoutMs: number;
   /** How long opening a connection may take (the default `fetch` only). */
   readonly connectTimeoutMs: number;
+  readonly proxy: ProxySetting | undefined;
   readonly logger: Logger | undefined;
   readonly now: () => Date;
   readonly fetch: typeof fetch | undefined;
@@ -145,7 +159,7 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
     throw new RolesAnywhereOptionError(
       "ROLES_ANYWHERE_INVALID_OPTION",
       "init",
-      "fromRolesAnywhere needs an options object with certificate, privateKey, trustAnchorArn, profileArn and roleArn.",
+      "fromRolesAnywhere needs an options object with certificate, trustAnchorArn, profileArn and roleArn (and privateKey unless certificate holds the key).",
     );
   }
   checkMaterial(init);
@@ -173,6 +187,7 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
     useDualstackEndpoint: init.useDualstackEndpoint,
     timeoutMs,
     connectTimeoutMs,
+    proxy: init.proxy,
     logger: init.logger,
     now: init.now ?? (() => new Date()),
     fetch: init.fetch,
@@ -181,7 +196,7 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
 
 function checkMaterial(init: FromRolesAnywhereInit): void {
   requireMaterial("certificate", init.certificate, true);
-  requireMaterial("privateKey", init.privateKey, true);
+  requireMaterial("privateKey", init.privateKey, false);
   requireMaterial("certificateChain", init.certificateChain, false);
   if (init.passphrase !== undefined && typeof init.passphrase !== "string") {
     throw optionError("passphrase", "passphrase must be a string.");
@@ -259,6 +274,8 @@ function checkPartition(init: FromRolesAnywhereInit, region: string, arnPartitio
 /** The endpoint and the deadlines; returns the deadlines with their defaults. */
 function checkTransport(init: FromRolesAnywhereInit): { timeoutMs: number; connectTimeoutMs: number } {
   if (init.endpoint !== undefined) checkEndpoint(init.endpoint, "endpoint");
+  const proxyProblem = init.proxy === undefined ? undefined : proxySettingProblem(init.proxy, "proxy");
+  if (proxyProblem !== undefined) throw optionError("proxy", proxyProblem);
   const timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const connectTimeoutMs = init.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   for (const [name, value] of [

@@ -3,6 +3,7 @@ import { sendCreateSession, serializeCreateSessionBody } from "./create-session.
 import { describeCertificate, loadCredentialMaterial, validityOf } from "./material.js";
 import { type FromRolesAnywhereInit, resolveSessionsUrl, validateRolesAnywhereOptions } from "./options.js";
 import { signCreateSessionRequest } from "./sign.js";
+import { createProxiedSessionFetch } from "./proxy-transport.js";
 import { createSessionFetch } from "./transport.js";
 
 /** A certificate expiring sooner than this gets one warning in the log. */
@@ -20,7 +21,11 @@ export type RolesAnywhereSourceInit = Omit<FromRolesAnywhereInit, "refresh">;
 export function createRolesAnywhereSource(init: RolesAnywhereSourceInit): AwsCredentialIdentityProvider {
   const options = validateRolesAnywhereOptions(init);
   const { logger, now } = options;
-  const doFetch = options.fetch ?? createSessionFetch(options.connectTimeoutMs);
+  const doFetch =
+    options.fetch ??
+    (options.proxy === undefined
+      ? createSessionFetch(options.connectTimeoutMs)
+      : createProxiedSessionFetch(options.connectTimeoutMs, options.proxy));
   let warnedSerial: string | undefined;
 
   const createSession = async (): Promise<AwsCredentialIdentity> => {

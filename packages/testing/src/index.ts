@@ -80,3 +80,5 @@ export {
 export { type World, type WorldWithSqs, withSqsServer } from "./worlds/with-sqs-server.js";
 export { type SlowSockets, startSlowSockets, startTokenFlood, type TokenFlood } from "./imds-load.js";
 export { createWebIdentityRole, type WebIdentityRole } from "./radosgw-web-identity.js";
+export { type ExportPkcs12Options, exportPkcs12, opensslUnavailableReason } from "./pkcs12.js";
+export { startTinyproxy, type Tinyproxy, type TinyproxyOptions, tinyproxyUnavailableReason } from "./proxy/tinyproxy.js";

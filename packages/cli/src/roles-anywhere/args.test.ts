@@ -48,10 +48,15 @@ describe(parseCli.name, () => {
     expect(command).toMatchObject({ port: 0, containerTokenFile: "/run/token" });
   });
 
+  it("accepts --certificate without --private-key (a combined PEM or a PKCS#12 bundle holds the key)", () => {
+    const command = parseCli(["credential-process", ...required.filter((_, i, all) => all[i] !== "--private-key" && all[i - 1] !== "--private-key")], "/");
+    expect(command).toMatchObject({ command: "credential-process", signing: { certificate: "/certs/tls.crt", privateKey: undefined } });
+  });
+
   it("names every missing required flag", () => {
     expect(parseCli(["serve", "--certificate", "c"])).toEqual({
       command: "usage-error",
-      message: expect.stringContaining("--private-key, --trust-anchor-arn, --profile-arn, --role-arn") as string,
+      message: expect.stringContaining("--trust-anchor-arn, --profile-arn, --role-arn") as string,
     });
   });
 

@@ -3,10 +3,10 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 
 /** What both commands need to call CreateSession. Flag names follow AWS's `aws_signing_helper`. */
 export interface SigningConfig {
-  /** `--certificate`: absolute path of the leaf certificate (PEM or DER). */
+  /** `--certificate`: absolute path of the leaf certificate (PEM or DER), of a PEM with its key, or of a PKCS#12 bundle. */
   readonly certificate: string;
-  /** `--private-key`: absolute path of its private key. */
-  readonly privateKey: string;
+  /** `--private-key`: absolute path of its private key; `undefined` when `--certificate` holds the key. */
+  readonly privateKey: string | undefined;
   /** `--intermediates`: absolute path of the intermediate certificates bundle. */
   readonly intermediates: string | undefined;
   /** `--private-key-passphrase-file`: absolute path of a file holding the key's passphrase. */
@@ -146,7 +146,8 @@ function parseOrThrow(argv: readonly string[], cwd: string): CliCommand {
 }
 
 function parseSigning(command: string, values: Record<string, string | boolean | undefined>, cwd: string): SigningConfig {
-  const missing = ["certificate", "private-key", "trust-anchor-arn", "profile-arn", "role-arn"].filter(
+  // --private-key may be left out when --certificate holds the key (a combined PEM or a PKCS#12 bundle), as AWS's helper.
+  const missing = ["certificate", "trust-anchor-arn", "profile-arn", "role-arn"].filter(
     (name) => optionalString(values, name) === undefined,
   );
   if (missing.length > 0) {
@@ -158,7 +159,7 @@ function parseSigning(command: string, values: Record<string, string | boolean |
   };
   return {
     certificate: path("certificate") as string,
-    privateKey: path("private-key") as string,
+    privateKey: path("private-key"),
     intermediates: path("intermediates"),
     passphraseFile: path("private-key-passphrase-file"),
     trustAnchorArn: optionalString(values, "trust-anchor-arn") as string,

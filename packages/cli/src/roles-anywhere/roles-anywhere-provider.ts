@@ -6,7 +6,7 @@ export function createRolesAnywhereProvider(request: ProviderRequest): ReturnTyp
   const { signing } = request;
   return fromRolesAnywhere({
     certificate: signing.certificate,
-    privateKey: signing.privateKey,
+    ...(signing.privateKey === undefined ? {} : { privateKey: signing.privateKey }),
     ...(signing.intermediates === undefined ? {} : { certificateChain: signing.intermediates }),
     ...(request.passphrase === undefined ? {} : { passphrase: request.passphrase }),
     trustAnchorArn: signing.trustAnchorArn,

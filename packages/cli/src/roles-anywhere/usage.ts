@@ -9,10 +9,13 @@ Commands:
   version                print the version
 
 Flags of credential-process, serve and update:
-  --certificate FILE                  leaf certificate, PEM or DER (required)
-  --private-key FILE                  its private key: PKCS#8, PKCS#1 or SEC1, PEM or DER (required)
-  --intermediates FILE                intermediate certificates, PEM bundle
-  --private-key-passphrase-file FILE  file holding the passphrase of an encrypted PKCS#8 key
+  --certificate FILE                  leaf certificate, PEM or DER; or a PEM holding it and its key; or a
+                                      PKCS#12 bundle (.p12/.pfx) holding the key and chain (required)
+  --private-key FILE                  its private key: PKCS#8, PKCS#1 or SEC1, PEM or DER (required unless
+                                      --certificate holds the key)
+  --intermediates FILE                intermediate certificates, PEM bundle (not with a PKCS#12 bundle)
+  --private-key-passphrase-file FILE  file holding the passphrase of an encrypted PKCS#8 key, or the
+                                      password of a PKCS#12 bundle
   --trust-anchor-arn ARN              (required)
   --profile-arn ARN                   (required)
   --role-arn ARN                      (required)

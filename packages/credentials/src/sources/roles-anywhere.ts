@@ -106,7 +106,7 @@ export const rolesAnywhereSource: SourceModule<RolesAnywhereConfig> = {
       const init = await withPassphrase(config);
       const summary = await inspectCertificate({
         certificate: init.certificate,
-        privateKey: init.privateKey,
+        ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
         ...(init.passphrase === undefined ? {} : { passphrase: init.passphrase }),
       });
       const expired = summary.validTo.getTime() <= now();
