@@ -30,6 +30,7 @@ export { type RefusedCredentialsCode, type SignedSqsCall, type SqsServer, type S
 export {
   createTestPki,
   type IssueLeafOptions,
+  type TestCertificate,
   type TestKeyType,
   type TestLeaf,
   type TestPki,
@@ -79,3 +80,11 @@ export {
 export { type World, type WorldWithSqs, withSqsServer } from "./worlds/with-sqs-server.js";
 export { type SlowSockets, startSlowSockets, startTokenFlood, type TokenFlood } from "./imds-load.js";
 export { createWebIdentityRole, type WebIdentityRole } from "./radosgw-web-identity.js";
+export {
+  createSoftHsmToken,
+  SOFTHSM_MODULE,
+  type SoftHsmKey,
+  type SoftHsmToken,
+  type SoftHsmTokenOptions,
+  softHsmUnavailableReason,
+} from "./hardware/softhsm.js";
