@@ -8,6 +8,7 @@ export type RolesAnywhereErrorCode =
   | "ROLES_ANYWHERE_REGION_MISMATCH"
   | "ROLES_ANYWHERE_INVALID_DURATION"
   | "ROLES_ANYWHERE_ENDPOINT_UNSUPPORTED"
+  | "ROLES_ANYWHERE_PKCS11_INVALID_URI"
   // certificate, chain and key
   | "ROLES_ANYWHERE_FILE_UNREADABLE"
   | "ROLES_ANYWHERE_FILE_TOO_LARGE"
@@ -20,6 +21,8 @@ export type RolesAnywhereErrorCode =
   | "ROLES_ANYWHERE_KEY_MISMATCH"
   | "ROLES_ANYWHERE_CERTIFICATE_EXPIRED"
   | "ROLES_ANYWHERE_CERTIFICATE_NOT_YET_VALID"
+  // keys in a token (PKCS#11)
+  | Pkcs11ErrorCode
   // the CreateSession call
   | "ROLES_ANYWHERE_SERVICE_ERROR"
   | "ROLES_ANYWHERE_NETWORK_ERROR"
@@ -39,6 +42,7 @@ export class RolesAnywhereOptionError extends WorkloadIdentityError {
       | "ROLES_ANYWHERE_REGION_MISMATCH"
       | "ROLES_ANYWHERE_INVALID_DURATION"
       | "ROLES_ANYWHERE_ENDPOINT_UNSUPPORTED"
+      | "ROLES_ANYWHERE_PKCS11_INVALID_URI"
     >,
     option: string,
     message: string,
@@ -75,6 +79,34 @@ export class CertificateMaterialError extends WorkloadIdentityError {
     options: { cause?: unknown } = {},
   ) {
     super(code, message, options);
+  }
+}
+
+/** The codes of {@link Pkcs11Error}. */
+export type Pkcs11ErrorCode =
+  | "ROLES_ANYWHERE_PKCS11_UNAVAILABLE"
+  | "ROLES_ANYWHERE_PKCS11_MODULE_NOT_LOADABLE"
+  | "ROLES_ANYWHERE_PKCS11_TOKEN_NOT_FOUND"
+  | "ROLES_ANYWHERE_PKCS11_PIN_REQUIRED"
+  | "ROLES_ANYWHERE_PKCS11_PIN_INCORRECT"
+  | "ROLES_ANYWHERE_PKCS11_OBJECT_NOT_FOUND"
+  | "ROLES_ANYWHERE_PKCS11_AMBIGUOUS"
+  | "ROLES_ANYWHERE_PKCS11_TIMEOUT"
+  | "ROLES_ANYWHERE_PKCS11_FAILED";
+
+/**
+ * A key (or certificate) in a PKCS#11 token cannot be used: the binding or the module cannot be loaded, the token or
+ * object is not there or not unique, the PIN is missing or wrong, or a token call failed or took too long. Messages
+ * name the URI without its `pin-value`; the PIN itself is never in a message or cause.
+ */
+export class Pkcs11Error extends WorkloadIdentityError {
+  declare readonly code: Pkcs11ErrorCode;
+  /** The Cryptoki return value behind the error (e.g. `CKR_PIN_INCORRECT`), when a token call failed. */
+  readonly returnValue: string | undefined;
+
+  constructor(code: Pkcs11ErrorCode, message: string, options: { cause?: unknown; returnValue?: string } = {}) {
+    super(code, message, options.cause === undefined ? {} : { cause: options.cause });
+    this.returnValue = options.returnValue;
   }
 }
 

@@ -1,10 +1,13 @@
 export {
   CertificateMaterialError,
+  Pkcs11Error,
+  type Pkcs11ErrorCode,
   type RolesAnywhereErrorCode,
   RolesAnywhereOptionError,
   RolesAnywhereRequestError,
   RolesAnywhereServiceError,
 } from "./errors.js";
+export { isPkcs11Uri, printablePkcs11Uri } from "./pkcs11-uri.js";
 export { CERTIFICATE_EXPIRY_WARNING_MS, fromRolesAnywhere } from "./from-roles-anywhere.js";
 export { createRolesAnywhereSource, type RolesAnywhereSourceInit } from "./roles-anywhere-source.js";
 export {
@@ -29,6 +32,7 @@ export {
   type MaterialInput,
   MIN_DURATION_SECONDS,
   type ResolvedRolesAnywhereOptions,
+  type RolesAnywherePkcs11Options,
   resolveSessionsUrl,
   validateRolesAnywhereOptions,
 } from "./options.js";

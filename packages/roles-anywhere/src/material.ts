@@ -176,7 +176,7 @@ async function readSmallFile(path: string, what: string): Promise<Buffer> {
 }
 
 /** Refuses a chain too long for the `X-Amz-X509-Chain` header, before anything is sent. */
-function checkChainSize(chain: readonly X509Certificate[], name: string): void {
+export function checkChainSize(chain: readonly X509Certificate[], name: string): void {
   const headerBytes = chain.reduce((total, certificate) => total + Math.ceil(certificate.raw.length / 3) * 4 + 1, 0);
   if (chain.length > MAX_CHAIN_CERTIFICATES || headerBytes > MAX_CHAIN_HEADER_BYTES) {
     throw new CertificateMaterialError(
@@ -314,7 +314,7 @@ export function validityOf(certificate: X509Certificate): { validFrom: Date; val
   return { validFrom: new Date(certificate.validFrom), validTo: new Date(certificate.validTo) };
 }
 
-function checkValidity(certificate: X509Certificate, name: string, now: Date): void {
+export function checkValidity(certificate: X509Certificate, name: string, now: Date): void {
   const { validFrom, validTo } = validityOf(certificate);
   if (now.getTime() < validFrom.getTime()) {
     throw new CertificateMaterialError(

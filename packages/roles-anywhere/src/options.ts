@@ -8,14 +8,36 @@ import {
   type ProxySetting,
   proxySettingProblem,
   SESSION_NAME_PATTERN,
+  registerSecret,
   SESSION_NAME_RULE,
 } from "@workload-identity/core";
 import { isRegion, type ParsedArn, parseProfileArn, parseRoleArn, parseTrustAnchorArn } from "./arn.js";
 import { checkEndpoint, partitionOf, regionalEndpoint, resolveRolesAnywhereEndpoint } from "./endpoint.js";
 import { RolesAnywhereOptionError } from "./errors.js";
+import { isPkcs11Uri, parsePkcs11Uri } from "./pkcs11-uri.js";
 
 /** Where a certificate, chain or key comes from: a file path, or the PEM/DER content itself. */
 export type MaterialInput = string | Uint8Array;
+
+/** Options for a private key in a PKCS#11 token. */
+export interface RolesAnywherePkcs11Options {
+  /**
+   * The PKCS#11 module (shared library) of the token. The URI's `module-path` beats it.
+   * @defaultValue `p11-kit-proxy.so` (p11-kit's proxy, which offers every token p11-kit knows), as AWS's helper
+   */
+  modulePath?: string;
+  /**
+   * The token's user PIN. The URI's `pin-value` or `pin-source` beat it. Never logged or shown in errors; a PIN in
+   * a command line shows in `ps`, so applications read it from a file or the environment.
+   */
+  pin?: string;
+  /**
+   * For a key with CKA_ALWAYS_AUTHENTICATE, log in again with the user PIN (CKU_CONTEXT_SPECIFIC) before each
+   * signature, as AWS's helper's `--reuse-pin`. Without it such a key is refused: nothing can prompt for a PIN here.
+   * @defaultValue false
+   */
+  reusePin?: boolean;
+}
 
 /** Options of {@link fromRolesAnywhere}. */
 export interface FromRolesAnywhereInit {
@@ -24,15 +46,21 @@ export interface FromRolesAnywhereInit {
    * certificates (as cert-manager's `tls.crt` does), the first is the leaf and the others are sent as the chain unless
    * `certificateChain` is given. Also a PEM holding the certificate and its key (then `privateKey` may be left out),
    * or a PKCS#12 bundle (`.p12`/`.pfx`, DER) holding the key and chain (then `privateKey` and `certificateChain` are
-   * left out; its password is `passphrase`). Re-read at every refresh.
+   * left out; its password is `passphrase`), or a PKCS#11 URI (`pkcs11:…;type=cert`) of a certificate in a token.
+   * May be left out when `privateKey` is a PKCS#11 URI: the token's certificate with the key's CKA_ID (else its
+   * label) is used. Re-read at every refresh.
    */
-  certificate: MaterialInput;
+  certificate?: MaterialInput;
   /**
    * The certificate's private key (RSA, or EC on P-256/P-384): a file path, or PEM text, or PEM/DER bytes. PKCS#8,
-   * PKCS#1, SEC1, and encrypted PKCS#8 with `passphrase`. Re-read at every refresh.
+   * PKCS#1, SEC1, and encrypted PKCS#8 with `passphrase`. Re-read at every refresh. Or an RFC 7512 PKCS#11 URI of a
+   * key that never leaves its token (HSM, TPM, smart card), e.g. `pkcs11:token=Workload;object=ra-key;type=private`,
+   * with the optional peer dependency `pkcs11js` installed; see `pkcs11`.
    * @defaultValue the key in `certificate` (a combined PEM or a PKCS#12 bundle)
    */
   privateKey?: MaterialInput;
+  /** How to reach a key (and certificate) given as a PKCS#11 URI. Ignored for keys in files. */
+  pkcs11?: RolesAnywherePkcs11Options;
   /** Intermediate CA certificates to send in `X-Amz-X509-Chain`: a file path or PEM/DER content. Re-read at every refresh. */
   certificateChain?: MaterialInput;
   /** The passphrase of an encrypted private key, or the password of a PKCS#12 bundle. Never logged or shown in errors. */
@@ -109,10 +137,13 @@ export interface FromRolesAnywhereInit {
 
 /** {@link FromRolesAnywhereInit} checked, with defaults applied (the endpoint is resolved at call time). */
 export interface ResolvedRolesAnywhereOptions {
-  readonly certificate: MaterialInput;
+  /** `undefined` only with a PKCS#11 `privateKey`: the certificate is then read from the token. */
+  readonly certificate: MaterialInput | undefined;
+  /** `undefined` when `certificate` holds the key (a combined PEM or a PKCS#12 bundle). */
   readonly privateKey: MaterialInput | undefined;
   readonly certificateChain: MaterialInput | undefined;
   readonly passphrase: string | undefined;
+  readonly pkcs11: RolesAnywherePkcs11Options;
   readonly trustAnchorArn: string;
   readonly profileArn: string;
   readonly roleArn: string;
@@ -174,6 +205,7 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
     privateKey: init.privateKey,
     certificateChain: init.certificateChain,
     passphrase: init.passphrase,
+    pkcs11: init.pkcs11 ?? {},
     trustAnchorArn: init.trustAnchorArn,
     profileArn: init.profileArn,
     roleArn: init.roleArn,
@@ -195,11 +227,33 @@ export function validateRolesAnywhereOptions(init: FromRolesAnywhereInit): Resol
 }
 
 function checkMaterial(init: FromRolesAnywhereInit): void {
-  requireMaterial("certificate", init.certificate, true);
+  const inToken = isPkcs11Uri(init.privateKey);
+  requireMaterial("certificate", init.certificate, !inToken);
   requireMaterial("privateKey", init.privateKey, false);
+  if (inToken) parsePkcs11Uri(init.privateKey as string, "privateKey");
+  if (isPkcs11Uri(init.certificate)) {
+    if (!inToken) throw optionError("certificate", "certificate is a PKCS#11 URI: privateKey must then be one too, in the same token.");
+    parsePkcs11Uri(init.certificate as string, "certificate");
+  }
+  checkPkcs11(init.pkcs11);
   requireMaterial("certificateChain", init.certificateChain, false);
   if (init.passphrase !== undefined && typeof init.passphrase !== "string") {
     throw optionError("passphrase", "passphrase must be a string.");
+  }
+}
+
+function checkPkcs11(pkcs11: RolesAnywherePkcs11Options | undefined): void {
+  if (pkcs11 === undefined) return;
+  if (pkcs11 === null || typeof pkcs11 !== "object") throw optionError("pkcs11", "pkcs11 must be an object.");
+  if (pkcs11.modulePath !== undefined && (typeof pkcs11.modulePath !== "string" || pkcs11.modulePath === "")) {
+    throw optionError("pkcs11.modulePath", "pkcs11.modulePath must be the path of a PKCS#11 module (a shared library).");
+  }
+  if (pkcs11.pin !== undefined && (typeof pkcs11.pin !== "string" || pkcs11.pin === "")) {
+    throw optionError("pkcs11.pin", "pkcs11.pin must be a non-empty string.");
+  }
+  registerSecret(pkcs11.pin);
+  if (pkcs11.reusePin !== undefined && typeof pkcs11.reusePin !== "boolean") {
+    throw optionError("pkcs11.reusePin", "pkcs11.reusePin must be true or false.");
   }
 }
 

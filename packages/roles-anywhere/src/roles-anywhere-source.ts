@@ -1,9 +1,11 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { sendCreateSession, serializeCreateSessionBody } from "./create-session.js";
-import { describeCertificate, loadCredentialMaterial, validityOf } from "./material.js";
+import type { X509Certificate } from "node:crypto";
+import { describeCertificate, validityOf } from "./material.js";
 import { type FromRolesAnywhereInit, resolveSessionsUrl, validateRolesAnywhereOptions } from "./options.js";
-import { signCreateSessionRequest } from "./sign.js";
 import { createProxiedSessionFetch } from "./proxy-transport.js";
+import { signCreateSessionRequestWith } from "./sign.js";
+import { useSigningMaterial } from "./signing-material.js";
 import { createSessionFetch } from "./transport.js";
 
 /** A certificate expiring sooner than this gets one warning in the log. */
@@ -13,7 +15,8 @@ export const CERTIFICATE_EXPIRY_WARNING_MS = 7 * 24 * 3_600_000;
 export type RolesAnywhereSourceInit = Omit<FromRolesAnywhereInit, "refresh">;
 
 /**
- * The IAM Roles Anywhere source alone, uncached: each call re-reads the certificate, chain and key, signs
+ * The IAM Roles Anywhere source alone, uncached: each call re-reads the certificate, chain and key (or visits the
+ * PKCS#11 token that holds the key), signs
  * CreateSession and returns the session's credentials. Wrap it in `withRefresh` once (as `fromRolesAnywhere` does)
  * before giving it to clients.
  * @throws RolesAnywhereOptionError for a missing or malformed option (synchronously)
@@ -27,31 +30,35 @@ export function createRolesAnywhereSource(init: RolesAnywhereSourceInit): AwsCre
       ? createSessionFetch(options.connectTimeoutMs)
       : createProxiedSessionFetch(options.connectTimeoutMs, options.proxy));
   let warnedSerial: string | undefined;
+  const warnOfExpiry = (certificate: X509Certificate, date: Date): void => {
+    const { validTo } = validityOf(certificate);
+    if (validTo.getTime() - date.getTime() < CERTIFICATE_EXPIRY_WARNING_MS && warnedSerial !== certificate.serialNumber) {
+      warnedSerial = certificate.serialNumber;
+      logger?.warn(
+        `IAM Roles Anywhere: the certificate ${describeCertificate(certificate)} expires at ${validTo.toISOString()}; renew it.`,
+      );
+    }
+  };
 
   const createSession = async (): Promise<AwsCredentialIdentity> => {
     const date = now();
-    const material = await loadCredentialMaterial(options, date);
-    const certificate = describeCertificate(material.certificate);
-    const { validTo } = validityOf(material.certificate);
-    if (validTo.getTime() - date.getTime() < CERTIFICATE_EXPIRY_WARNING_MS && warnedSerial !== material.certificate.serialNumber) {
-      warnedSerial = material.certificate.serialNumber;
-      logger?.warn(`IAM Roles Anywhere: the certificate ${certificate} expires at ${validTo.toISOString()}; renew it.`);
-    }
-
     const url = resolveSessionsUrl(options);
     const body = serializeCreateSessionBody(options);
-    const signed = signCreateSessionRequest({
-      certificate: material.certificate,
-      privateKey: material.privateKey,
-      chain: material.chain,
-      body,
-      region: options.region,
-      host: url.host,
-      date,
+    // Signed inside the material's scope: a token session is closed before the request goes out.
+    const { signed, certificate, chainLength } = await useSigningMaterial(options, date, async (material) => {
+      warnOfExpiry(material.certificate, date);
+      return {
+        signed: await signCreateSessionRequestWith(
+          { certificate: material.certificate, chain: material.chain, body, region: options.region, host: url.host, date },
+          material.signer,
+        ),
+        certificate: describeCertificate(material.certificate),
+        chainLength: material.chain.length,
+      };
     });
     logger?.debug(
       `IAM Roles Anywhere: CreateSession at ${url.origin} for ${options.roleArn} with certificate ${certificate} ` +
-        `(${signed.algorithm}, ${material.chain.length} intermediate(s)).`,
+        `(${signed.algorithm}, ${chainLength} intermediate(s)).`,
     );
     const startedAt = performance.now();
     const { requestId, ...credentials } = await sendCreateSession({

@@ -1,6 +1,7 @@
 import * as crypto from "node:crypto";
-import { createHash, type KeyObject, sign, type X509Certificate } from "node:crypto";
-import { type SigningAlgorithm, serialNumberDecimal, signingAlgorithmFor } from "./material.js";
+import { createHash, type KeyObject, type X509Certificate } from "node:crypto";
+import { type SigningAlgorithm, serialNumberDecimal } from "./material.js";
+import { algorithmOf, type CreateSessionSigner, signWithKeyObject } from "./signer.js";
 
 // The "IAM Roles Anywhere signing process": SigV4's canonical request and string to sign, signed with the
 // certificate's private key instead of an HMAC chain; the credential is the certificate's serial number in decimal.
@@ -74,7 +75,29 @@ function headerValuesOf(certificate: X509Certificate): CertificateHeaderValues {
  * @throws CertificateMaterialError `ROLES_ANYWHERE_UNSUPPORTED_KEY` for a key that is neither RSA nor EC P-256/P-384
  */
 export function signCreateSessionRequest(input: SignCreateSessionRequestInput): SignedCreateSessionRequest {
-  const algorithm = algorithmOf(input.privateKey);
+  const prepared = prepareRequest(input, algorithmOf(input.privateKey));
+  return finishRequest(prepared, signWithKeyObject(input.privateKey, Buffer.from(prepared.stringToSign, "utf8")));
+}
+
+/** The same request, signed by a {@link CreateSessionSigner} (a key in this process or in a PKCS#11 token). */
+export async function signCreateSessionRequestWith(
+  input: Omit<SignCreateSessionRequestInput, "privateKey">,
+  signer: CreateSessionSigner,
+): Promise<SignedCreateSessionRequest> {
+  const prepared = prepareRequest(input, signer.algorithm);
+  return finishRequest(prepared, await signer.sign(Buffer.from(prepared.stringToSign, "utf8")));
+}
+
+interface PreparedRequest {
+  readonly algorithm: SigningAlgorithm;
+  readonly headers: Record<string, string>;
+  readonly credential: string;
+  readonly signedHeaders: string;
+  readonly canonicalRequest: string;
+  readonly stringToSign: string;
+}
+
+function prepareRequest(input: Omit<SignCreateSessionRequestInput, "privateKey">, algorithm: SigningAlgorithm): PreparedRequest {
   const leaf = headerValuesOf(input.certificate);
   const amzDate = formatAmzDate(input.date);
   const scope = `${amzDate.slice(0, 8)}/${input.region}/${SERVICE}/aws4_request`;
@@ -99,7 +122,6 @@ export function signCreateSessionRequest(input: SignCreateSessionRequestInput): 
   }
   const canonicalRequest = `POST\n${input.path ?? "/sessions"}\n\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
   const stringToSign = `${algorithm}\n${amzDate}\n${scope}\n${sha256Hex(canonicalRequest)}`;
-  const signature = sign("sha256", Buffer.from(stringToSign, "utf8"), input.privateKey).toString("hex");
 
   const headers: Record<string, string> = {
     "Content-Type": CONTENT_TYPE,
@@ -109,8 +131,16 @@ export function signCreateSessionRequest(input: SignCreateSessionRequestInput): 
   };
   if (chain !== undefined) headers["X-Amz-X509-Chain"] = chain;
   if (withContentSha256) headers["X-Amz-Content-Sha256"] = payloadHash;
-  headers.Authorization =
-    `${algorithm} Credential=${leaf.serial}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  return { algorithm, headers, credential: `${leaf.serial}/${scope}`, signedHeaders, canonicalRequest, stringToSign };
+}
+
+function finishRequest(prepared: PreparedRequest, signatureBytes: Buffer): SignedCreateSessionRequest {
+  const { algorithm, signedHeaders, canonicalRequest, stringToSign } = prepared;
+  const signature = signatureBytes.toString("hex");
+  const headers = {
+    ...prepared.headers,
+    Authorization: `${algorithm} Credential=${prepared.credential}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
+  };
   return { headers, algorithm, signedHeaders, canonicalRequest, stringToSign, signature };
 }
 
@@ -125,16 +155,4 @@ const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encodi
 
 function sha256Hex(text: string): string {
   return oneShotHash !== undefined ? oneShotHash("sha256", text, "hex") : createHash("sha256").update(text, "utf8").digest("hex");
-}
-
-// A KeyObject is immutable: resolve its algorithm (and refuse unsupported keys) once.
-const algorithms = new WeakMap<KeyObject, SigningAlgorithm>();
-
-function algorithmOf(key: KeyObject): SigningAlgorithm {
-  let algorithm = algorithms.get(key);
-  if (algorithm === undefined) {
-    algorithm = signingAlgorithmFor(key);
-    algorithms.set(key, algorithm);
-  }
-  return algorithm;
 }

@@ -1,13 +1,13 @@
+import { type RolesAnywhereWorld, startRolesAnywhereWorld, type TestLeafFiles } from "@workload-identity/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createRolesAnywhereSource, type RolesAnywhereSourceInit } from "../src/index.js";
-import { type LeafFiles, PROFILE_ARN, REGION, ROLE_ARN, type RolesAnywhereFixture, startFixture, TRUST_ANCHOR_ARN } from "./setup.js";
 
-let fixture: RolesAnywhereFixture;
-let files: LeafFiles;
+let fixture: RolesAnywhereWorld;
+let files: TestLeafFiles;
 
 beforeAll(async () => {
-  fixture = await startFixture({ keyType: "p256" });
-  files = await fixture.leafFiles();
+  fixture = await startRolesAnywhereWorld({ keyType: "p256" });
+  files = fixture.files;
 });
 afterAll(() => fixture.close());
 afterEach(() => vi.unstubAllEnvs());
@@ -16,9 +16,9 @@ const base = (): RolesAnywhereSourceInit => ({
   certificate: files.certificate,
   privateKey: files.privateKey,
   certificateChain: files.certificateChain,
-  trustAnchorArn: TRUST_ANCHOR_ARN,
-  profileArn: PROFILE_ARN,
-  roleArn: ROLE_ARN,
+  trustAnchorArn: fixture.trustAnchorArn,
+  profileArn: fixture.profileArn,
+  roleArn: fixture.roleArn,
 });
 
 describe("the CreateSession endpoint, against the emulator", () => {
@@ -31,7 +31,7 @@ describe("the CreateSession endpoint, against the emulator", () => {
     expect(fixture.emulator.calls.at(-1)).toMatchObject({
       status: 201,
       host: new URL(fixture.emulator.endpoint).host,
-      scopeRegion: REGION,
+      scopeRegion: fixture.region,
       accessKeyId: credentials.accessKeyId,
     });
   });

@@ -30,6 +30,7 @@ export { type RefusedCredentialsCode, type SignedSqsCall, type SqsServer, type S
 export {
   createTestPki,
   type IssueLeafOptions,
+  type TestCertificate,
   type TestKeyType,
   type TestLeaf,
   type TestPki,
@@ -82,3 +83,11 @@ export { type SlowSockets, startSlowSockets, startTokenFlood, type TokenFlood } 
 export { createWebIdentityRole, type WebIdentityRole } from "./radosgw-web-identity.js";
 export { type ExportPkcs12Options, exportPkcs12, opensslUnavailableReason } from "./pkcs12.js";
 export { startTinyproxy, type Tinyproxy, type TinyproxyOptions, tinyproxyUnavailableReason } from "./proxy/tinyproxy.js";
+export {
+  createSoftHsmToken,
+  SOFTHSM_MODULE,
+  type SoftHsmKey,
+  type SoftHsmToken,
+  type SoftHsmTokenOptions,
+  softHsmUnavailableReason,
+} from "./hardware/softhsm.js";

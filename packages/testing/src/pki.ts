@@ -1,6 +1,6 @@
 // @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API loaded first.
 import "reflect-metadata";
-import { randomBytes, webcrypto, X509Certificate as NodeX509Certificate } from "node:crypto";
+import { createPublicKey, randomBytes, webcrypto, X509Certificate as NodeX509Certificate } from "node:crypto";
 import * as x509 from "@peculiar/x509";
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -39,12 +39,17 @@ export interface TestLeaf {
   readonly keyType: TestKeyType;
 }
 
+/** A certificate issued for a public key whose private key the PKI never sees (one in a token). */
+export type TestCertificate = Omit<TestLeaf, "privateKeyPem">;
+
 /** A root CA and an intermediate CA able to issue leaves. */
 export interface TestPki {
   /** The trust anchor: register this as the Roles Anywhere trust anchor's CA. */
   readonly rootCertificatePem: string;
   readonly intermediateCertificatePem: string;
   issueLeaf(options?: IssueLeafOptions): Promise<TestLeaf>;
+  /** Issues a leaf certificate for a public key (SPKI DER, RSA or EC P-256/P-384) held elsewhere, e.g. in an HSM. */
+  issueCertificateFor(publicKeySpki: Uint8Array, options?: Omit<IssueLeafOptions, "keyType">): Promise<TestCertificate>;
 }
 
 interface Authority {
@@ -132,6 +137,10 @@ export async function createTestPki(options: TestPkiOptions = {}): Promise<TestP
     intermediateCertificatePem: intermediateCertificate.toString("pem"),
     issueLeaf: (leafOptions = {}) =>
       issueLeaf(leafOptions.signedBy === "root" ? root : intermediate, keyType, clock(), leafOptions),
+    issueCertificateFor: async (publicKeySpki, leafOptions = {}) => {
+      const publicKey = await importPublicKey(publicKeySpki);
+      return issueCertificate(leafOptions.signedBy === "root" ? root : intermediate, publicKey.keyType, publicKey.key, clock(), leafOptions);
+    },
   };
 }
 
@@ -143,6 +152,18 @@ async function issueLeaf(
 ): Promise<TestLeaf> {
   const keyType = options.keyType ?? defaultKeyType;
   const keys = await generateKeys(keyType);
+  const certificate = await issueCertificate(issuer, keyType, keys.publicKey, now, options);
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));
+  return { ...certificate, privateKeyPem: toPem("PRIVATE KEY", pkcs8) };
+}
+
+async function issueCertificate(
+  issuer: Authority,
+  keyType: TestKeyType,
+  publicKey: webcrypto.CryptoKey,
+  now: number,
+  options: IssueLeafOptions,
+): Promise<TestCertificate> {
   const certificate = await x509.X509CertificateGenerator.create(
     {
       serialNumber: options.serialNumber ?? randomSerial(),
@@ -150,30 +171,39 @@ async function issueLeaf(
       issuer: issuer.certificate.subject,
       notBefore: options.notBefore ?? new Date(now - HOUR_MS),
       notAfter: options.notAfter ?? new Date(now + 30 * DAY_MS),
-      publicKey: keys.publicKey,
+      publicKey,
       signingKey: issuer.keys.privateKey,
       signingAlgorithm: signingAlgorithms[issuer.keyType],
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+        await x509.SubjectKeyIdentifierExtension.create(publicKey, false, crypto),
         await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey, false, crypto),
       ],
     },
     crypto,
   );
   const certificateDer = Buffer.from(certificate.rawData);
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));
   return {
     certificatePem: certificate.toString("pem"),
     certificateDer,
-    privateKeyPem: toPem("PRIVATE KEY", pkcs8),
     // Node's parser is the reference for what a client puts in the credential scope.
     serialNumberDecimal: BigInt(`0x${new NodeX509Certificate(certificateDer).serialNumber}`).toString(10),
     chainPem: issuer.certificate.subject === issuer.certificate.issuer ? "" : issuer.certificate.toString("pem"),
     keyType,
   };
+}
+
+/** A public key from SPKI DER, with the test key type it is. */
+async function importPublicKey(spki: Uint8Array): Promise<{ key: webcrypto.CryptoKey; keyType: TestKeyType }> {
+  const details = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
+  const curve = details.asymmetricKeyDetails?.namedCurve;
+  const keyType: TestKeyType | undefined =
+    details.asymmetricKeyType === "rsa" ? "rsa2048" : curve === "prime256v1" ? "p256" : curve === "secp384r1" ? "p384" : undefined;
+  if (keyType === undefined) throw new Error(`test PKI: unsupported public key ${details.asymmetricKeyType ?? "?"} ${curve ?? ""}`);
+  const key = await webcrypto.subtle.importKey("spki", spki, keyAlgorithms[keyType], true, ["verify"]);
+  return { key, keyType };
 }
 
 async function generateKeys(keyType: TestKeyType): Promise<CryptoKeyPair> {

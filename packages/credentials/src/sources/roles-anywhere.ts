@@ -18,6 +18,8 @@ import {
   CERTIFICATE_EXPIRY_WARNING_MS,
   createRolesAnywhereSource,
   inspectCertificate,
+  isPkcs11Uri,
+  printablePkcs11Uri,
   type RolesAnywhereSourceInit,
 } from "@workload-identity/roles-anywhere";
 import { ROLES_ANYWHERE_OPTIONAL, ROLES_ANYWHERE_REQUIRED } from "../env.js";
@@ -74,9 +76,11 @@ async function withPassphrase(config: RolesAnywhereConfig): Promise<RolesAnywher
   }
 }
 
-/** A path is shown; inline PEM or DER content is not. */
-export function printableMaterial(value: string | Uint8Array): string {
+/** A path is shown; inline PEM or DER content is not; a PKCS#11 URI without its pin-value. */
+export function printableMaterial(value: string | Uint8Array | undefined): string {
+  if (value === undefined) return "(in the PKCS#11 token)";
   if (typeof value !== "string") return "(inline bytes)";
+  if (isPkcs11Uri(value)) return printablePkcs11Uri(value);
   return value.includes("-----BEGIN") || value.includes("\n") ? "(inline PEM)" : value;
 }
 
@@ -104,6 +108,7 @@ export const rolesAnywhereSource: SourceModule<RolesAnywhereConfig> = {
     const section = arns(config);
     try {
       const init = await withPassphrase(config);
+      if (init.certificate === undefined || isPkcs11Uri(init.certificate)) return { rolesAnywhere: section };
       const summary = await inspectCertificate({
         certificate: init.certificate,
         ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
