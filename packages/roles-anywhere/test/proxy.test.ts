@@ -30,7 +30,6 @@ const exchange = (overrides: Partial<FromRolesAnywhereInit> = {}) =>
     profileArn: world.profileArn,
     roleArn: world.roleArn,
     endpoint: world.emulator.endpoint,
-    refresh: { retry: { maxAttempts: 1 } },
     ...overrides,
   })();
 
