@@ -1,4 +1,4 @@
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from "@aws-sdk/types";
 import { sendCreateSession, serializeCreateSessionBody } from "./create-session.js";
 import type { X509Certificate } from "node:crypto";
 import { describeCertificate, validityOf } from "./material.js";
@@ -29,16 +29,7 @@ export function createRolesAnywhereSource(init: RolesAnywhereSourceInit): AwsCre
     (options.proxy === undefined
       ? createSessionFetch(options.connectTimeoutMs)
       : createProxiedSessionFetch(options.connectTimeoutMs, options.proxy));
-  let warnedSerial: string | undefined;
-  const warnOfExpiry = (certificate: X509Certificate, date: Date): void => {
-    const { validTo } = validityOf(certificate);
-    if (validTo.getTime() - date.getTime() < CERTIFICATE_EXPIRY_WARNING_MS && warnedSerial !== certificate.serialNumber) {
-      warnedSerial = certificate.serialNumber;
-      logger?.warn(
-        `IAM Roles Anywhere: the certificate ${describeCertificate(certificate)} expires at ${validTo.toISOString()}; renew it.`,
-      );
-    }
-  };
+  const warnOfExpiry = certificateExpiryWarner(logger);
 
   const createSession = async (): Promise<AwsCredentialIdentity> => {
     const date = now();
@@ -84,6 +75,20 @@ export function createRolesAnywhereSource(init: RolesAnywhereSourceInit): AwsCre
     } catch (error) {
       logger?.error(`IAM Roles Anywhere: ${error instanceof Error ? error.message : String(error)}`);
       throw error;
+    }
+  };
+}
+
+/** Warns once per certificate (by serial) that it expires within {@link CERTIFICATE_EXPIRY_WARNING_MS}. */
+function certificateExpiryWarner(logger: Logger | undefined): (certificate: X509Certificate, date: Date) => void {
+  let warnedSerial: string | undefined;
+  return (certificate, date) => {
+    const { validTo } = validityOf(certificate);
+    if (validTo.getTime() - date.getTime() < CERTIFICATE_EXPIRY_WARNING_MS && warnedSerial !== certificate.serialNumber) {
+      warnedSerial = certificate.serialNumber;
+      logger?.warn(
+        `IAM Roles Anywhere: the certificate ${describeCertificate(certificate)} expires at ${validTo.toISOString()}; renew it.`,
+      );
     }
   };
 }
