@@ -143,6 +143,22 @@ describe(loadCredentialMaterial.name, () => {
       }
     });
 
+    it("a wrong passphrase every time, also when the garbage it decrypts to passes the padding check (1 in 256)", async () => {
+      // Each export has a fresh IV, so 600 tries meet the padded-garbage case with a probability of about 90 %.
+      const codes = new Set<unknown>();
+      for (let i = 0; i < 300; i += 1) {
+        for (const type of ["sec1", "pkcs8"] as const) {
+          const format = type === "sec1" ? "pem" : "der";
+          const privateKey = keyOf(p256).export({ format, type, cipher: "aes-128-cbc", passphrase: "s3cret" });
+          const error = await loadCredentialMaterial({ certificate: p256.certificatePem, privateKey, passphrase: "wrong-guess-42" }, now).catch(
+            (e: unknown) => e,
+          );
+          codes.add((error as { code?: unknown }).code);
+        }
+      }
+      expect([...codes]).toEqual(["ROLES_ANYWHERE_PASSPHRASE_INCORRECT"]);
+    });
+
     it("a wrong passphrase (PKCS#8 PEM and DER, legacy PKCS#1), never echoing it", async () => {
       const keys = [
         keyOf(rsa).export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "s3cret" }),

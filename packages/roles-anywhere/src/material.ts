@@ -263,6 +263,10 @@ export function parsePrivateKey(input: ReadInput, passphrase: string | undefined
       const code = (error as { code?: string }).code;
       if (code === "ERR_MISSING_PASSPHRASE") throw passphraseRequired(input.name);
       if (code === "ERR_OSSL_BAD_DECRYPT") throw passphraseIncorrect(input.name, error);
+      // The same 1-in-256 case as in `createKey`: an EncryptedPrivateKeyInfo that does not decrypt to a key.
+      if (type === "pkcs8" && passphrase !== undefined && isEncryptedPkcs8Der(input.bytes)) {
+        throw passphraseIncorrect(input.name, error);
+      }
       lastError = error;
     }
   }
@@ -278,7 +282,9 @@ function createKey(name: string, encrypted: boolean, create: () => KeyObject): K
   try {
     return create();
   } catch (error) {
-    if (encrypted && (error as { code?: string }).code === "ERR_OSSL_BAD_DECRYPT") throw passphraseIncorrect(name, error);
+    // A wrong passphrase usually fails the padding check (bad decrypt), but 1 time in 256 the padding passes and the
+    // garbage then fails to parse: for an encrypted key both mean the passphrase did not give back the key.
+    if (encrypted) throw passphraseIncorrect(name, error);
     throw new CertificateMaterialError(
       "ROLES_ANYWHERE_INVALID_PRIVATE_KEY",
       `${capitalize(name)} is not a valid private key (damaged or truncated PEM). Re-export the key.`,
@@ -357,9 +363,21 @@ export function passphraseRequired(name: string): CertificateMaterialError {
 export function passphraseIncorrect(name: string, cause: unknown): CertificateMaterialError {
   return new CertificateMaterialError(
     "ROLES_ANYWHERE_PASSPHRASE_INCORRECT",
-    `The passphrase does not decrypt ${name}. Give the passphrase the key was encrypted with.`,
+    `The passphrase does not decrypt ${name} (or the encrypted key is damaged). Give the passphrase the key was ` +
+      "encrypted with.",
     { cause },
   );
+}
+
+/**
+ * Whether DER bytes are a PKCS#8 EncryptedPrivateKeyInfo: a SEQUENCE whose first element is a SEQUENCE (the
+ * encryption algorithm), where a plain PKCS#8, PKCS#1 or SEC1 key starts with an INTEGER (its version).
+ */
+function isEncryptedPkcs8Der(bytes: Buffer): boolean {
+  if (bytes[0] !== 0x30 || bytes.length < 4) return false;
+  const lengthByte = bytes[1] ?? 0;
+  const headerLength = lengthByte < 0x80 ? 2 : 2 + (lengthByte & 0x7f);
+  return bytes[headerLength] === 0x30;
 }
 
 function looksLikePem(bytes: Buffer): boolean {
