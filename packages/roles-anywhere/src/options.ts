@@ -102,7 +102,8 @@ export interface FromRolesAnywhereInit {
    */
   useDualstackEndpoint?: boolean;
   /**
-   * How long one CreateSession call may take in all (connect, send, answer), in milliseconds.
+   * How long one CreateSession call may take in all (connect, send, answer), in milliseconds. Above 25 s, the cache's
+   * refresh deadline (`refresh.refreshTimeoutMs`, unless given) becomes this plus 5 s, so it never cuts the call short.
    * @defaultValue 10000
    */
   timeoutMs?: number;

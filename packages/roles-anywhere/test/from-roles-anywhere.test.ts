@@ -264,3 +264,30 @@ describe(fromRolesAnywhere.name, () => {
     );
   });
 });
+
+describe("the refresh deadline and CreateSession's own", () => {
+  // A timer that fires at once for any delay under 40 s and never for a longer one: the refresh "takes" 40 s.
+  const fortySecondsPass = (callback: () => void, delayMs: number): (() => void) => {
+    if (delayMs < 40_000) queueMicrotask(callback);
+    return () => {};
+  };
+  const slowFetch: typeof fetch = async (input, requestInit) => {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return fetch(input, requestInit);
+  };
+
+  it("stays above a timeoutMs longer than the cache's default, so a slow answer is not abandoned", async () => {
+    const credentials = await fromRolesAnywhere(init({ timeoutMs: 60_000, fetch: slowFetch, refresh: { setTimer: fortySecondsPass } }))();
+    expect(credentials.accessKeyId).toMatch(/^ASIA/);
+  });
+
+  it("keeps the cache's default (30 s) for the default timeoutMs, and the caller's refreshTimeoutMs always", async () => {
+    for (const options of [{}, { timeoutMs: 60_000, refreshTimeoutMs: 30_000 }] as const) {
+      const { refreshTimeoutMs, ...rest } = options as { timeoutMs?: number; refreshTimeoutMs?: number };
+      const provider = fromRolesAnywhere(
+        init({ ...rest, fetch: slowFetch, refresh: { setTimer: fortySecondsPass, ...(refreshTimeoutMs === undefined ? {} : { refreshTimeoutMs }) } }),
+      );
+      await expect(provider()).rejects.toMatchObject({ code: "REFRESH_TIMEOUT" });
+    }
+  });
+});
