@@ -147,9 +147,11 @@ describe(loadCredentialMaterial.name, () => {
       // Each export has a fresh IV, so 600 tries meet the padded-garbage case with a probability of about 90 %.
       const codes = new Set<unknown>();
       for (let i = 0; i < 300; i += 1) {
-        for (const type of ["sec1", "pkcs8"] as const) {
-          const format = type === "sec1" ? "pem" : "der";
-          const privateKey = keyOf(p256).export({ format, type, cipher: "aes-128-cbc", passphrase: "s3cret" });
+        const encrypted = { cipher: "aes-128-cbc", passphrase: "s3cret" };
+        for (const privateKey of [
+          keyOf(p256).export({ format: "pem", type: "sec1", ...encrypted }),
+          keyOf(p256).export({ format: "der", type: "pkcs8", ...encrypted }),
+        ]) {
           const error = await loadCredentialMaterial({ certificate: p256.certificatePem, privateKey, passphrase: "wrong-guess-42" }, now).catch(
             (e: unknown) => e,
           );
