@@ -56,7 +56,7 @@ describe("roles-anywhere serve across refreshes (library + emulator, fake clock)
       // The flags as the CLI maps them, plus the fake clock for the library and its refresh.
       createProvider: (request) =>
         fromRolesAnywhere({
-          certificate: request.signing.certificate,
+          certificate: request.signing.certificate ?? "",
           privateKey: request.signing.privateKey,
           trustAnchorArn: request.signing.trustAnchorArn,
           profileArn: request.signing.profileArn,

@@ -6,8 +6,11 @@ Commands:
   serve                serve credentials on 127.0.0.1 as IMDSv2 and as a container-credentials endpoint
 
 Flags of both commands:
-  --certificate FILE                  leaf certificate, PEM or DER (required)
-  --private-key FILE                  its private key: PKCS#8, PKCS#1 or SEC1, PEM or DER (required)
+  --certificate FILE|URI              leaf certificate, PEM or DER, or a PKCS#11 URI (required, except
+                                      with a PKCS#11 --private-key: then the token's certificate with
+                                      the key's id is used)
+  --private-key FILE|URI              its private key: PKCS#8, PKCS#1 or SEC1, PEM or DER, or a PKCS#11
+                                      URI such as pkcs11:token=T;object=K;type=private (required)
   --intermediates FILE                intermediate certificates, PEM bundle
   --private-key-passphrase-file FILE  file holding the passphrase of an encrypted PKCS#8 key
   --trust-anchor-arn ARN              (required)
@@ -17,7 +20,16 @@ Flags of both commands:
   --session-duration SECONDS          900-43200, default 3600
   --endpoint URL                      CreateSession endpoint (default: rolesanywhere.REGION.amazonaws.com)
   --role-session-name NAME
-  --timeout-ms MS                     how long one CreateSession may take, default 10000
+  --timeout-ms MS                     how long one CreateSession may take, default 10000; also bounds
+                                      each visit to a PKCS#11 token
+  --pkcs11-lib FILE                   PKCS#11 module of the token (default: p11-kit-proxy.so); the
+                                      URI's module-path wins
+  --pkcs11-pin-file FILE              file holding the token's user PIN (else the URI's pin-value or
+                                      pin-source, else AWS_ROLES_ANYWHERE_PKCS11_PIN); a PIN is never a
+                                      flag's value, which ps would show
+  --reuse-pin                         for a key that asks for its PIN before every signature
+                                      (CKA_ALWAYS_AUTHENTICATE), log in again with the user PIN; without
+                                      it such a key is refused, since nothing can prompt for a PIN here
   --debug                             also print debug log lines
 
 credential-process:
