@@ -24,8 +24,8 @@ Flags of both commands:
                                       each visit to a PKCS#11 token
   --pkcs11-lib FILE                   PKCS#11 module of the token (default: p11-kit-proxy.so); the
                                       URI's module-path wins
-  --pkcs11-pin-file FILE              file holding the token's user PIN (else the URI's pin-value or
-                                      pin-source, else AWS_ROLES_ANYWHERE_PKCS11_PIN); a PIN is never a
+  --pkcs11-pin-file FILE              file holding the token's user PIN, else AWS_ROLES_ANYWHERE_PKCS11_PIN
+                                      (the URI's pin-value or pin-source win over both); a PIN is never a
                                       flag's value, which ps would show
   --reuse-pin                         for a key that asks for its PIN before every signature
                                       (CKA_ALWAYS_AUTHENTICATE), log in again with the user PIN; without
