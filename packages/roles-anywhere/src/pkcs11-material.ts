@@ -50,7 +50,9 @@ function certificateSelector(certificateUri: Pkcs11Uri | undefined, key: TokenKe
   return key.id.length > 0 ? { object: undefined, id: key.id } : { object: key.label, id: undefined };
 }
 
-async function readFileCertificate(input: NonNullable<ResolvedRolesAnywhereOptions["certificate"]>) {
+async function readFileCertificate(
+  input: NonNullable<ResolvedRolesAnywhereOptions["certificate"]>,
+): Promise<{ certificate: X509Certificate; chain: X509Certificate[]; name: string }> {
   const read = await readInput(input, "certificate");
   const [certificate, ...chain] = parseCertificates(read, "ROLES_ANYWHERE_INVALID_CERTIFICATE");
   if (certificate === undefined) throw new Error("unreachable: parseCertificates returns at least one certificate");
@@ -66,7 +68,11 @@ async function readChain(options: ResolvedRolesAnywhereOptions): Promise<X509Cer
 }
 
 /** The URI's pin-value, else its pin-source file (a path or `file:` URI), else the option. */
-async function readPin(keyUri: Pkcs11Uri, certificateUri: Pkcs11Uri | undefined, option: string | undefined) {
+async function readPin(
+  keyUri: Pkcs11Uri,
+  certificateUri: Pkcs11Uri | undefined,
+  option: string | undefined,
+): Promise<string | undefined> {
   const uri = [keyUri, certificateUri].find((candidate) => candidate?.pinValue !== undefined || candidate?.pinSource !== undefined);
   if (uri?.pinValue !== undefined) return uri.pinValue;
   if (uri?.pinSource === undefined) return option;
