@@ -40,7 +40,8 @@ export async function usePkcs11Material<T>(
       findCertificate(token, certificateSelector(certificateUri, key), formatPkcs11Uri(certificateUri ?? keyUri));
     checkValidity(certificate, fileCertificate?.name ?? `the token "${token.tokenLabel}"`, now);
     const signer = tokenKeySigner(token, key, certificate, { keyName, reusePin: options.pkcs11.reusePin === true });
-    return use({ certificate, chain: fileCertificate?.chain ?? chain ?? [], signer });
+    // As for files: certificateChain, else the certificate file's extra certificates.
+    return use({ certificate, chain: chain ?? fileCertificate?.chain ?? [], signer });
   });
 }
 
@@ -56,6 +57,7 @@ async function readFileCertificate(
   const read = await readInput(input, "certificate");
   const [certificate, ...chain] = parseCertificates(read, "ROLES_ANYWHERE_INVALID_CERTIFICATE");
   if (certificate === undefined) throw new Error("unreachable: parseCertificates returns at least one certificate");
+  checkChainSize(chain, read.name);
   return { certificate, chain, name: read.name };
 }
 

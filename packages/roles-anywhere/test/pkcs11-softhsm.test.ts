@@ -85,15 +85,19 @@ describe.skipIf(unavailable !== undefined)(`PKCS#11 keys in SoftHSM2${unavailabl
   it("takes the certificate from a file and the key by id=, with the PIN from the URI's pin-source", async () => {
     const pinFile = join(token.dir, "pin.txt");
     await writeFile(pinFile, `${PIN}\n`, { mode: 0o600 });
-    const certificate = `${material("p256").certificate.certificatePem}${fixture.pki.intermediateCertificatePem}`;
+    // The certificate alone; the intermediate comes from certificateChain.
     const provider = fromRolesAnywhere(
       init(`pkcs11:token=workload;id=%02;type=private?module-path=${token.modulePath}&pin-source=file:${pinFile}`, {
-        certificate,
+        certificate: material("p256").certificate.certificatePem,
         pkcs11: {},
       }),
     );
     await expect(provider()).resolves.toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/) });
-    expect(fixture.emulator.calls.at(-1)).toMatchObject({ status: 201, serialNumber: material("p256").certificate.serialNumberDecimal });
+    expect(fixture.emulator.calls.at(-1)).toMatchObject({
+      status: 201,
+      serialNumber: material("p256").certificate.serialNumberDecimal,
+      chainLength: 1,
+    });
   });
 
   it("takes the certificate from a certificate URI of the token", async () => {
