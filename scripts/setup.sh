@@ -13,7 +13,8 @@
 # themselves skipped, never passed:
 #   --with-test-packages  Ceph radosgw (a real STS), python3-botocore (a real AWS client), libfaketime, openssl;
 #                         for keys in hardware SoftHSM2 and opensc (a PKCS#11 token), swtpm, tpm2-tools and
-#                         tpm2-pkcs11 (a software TPM behind PKCS#11), p11-kit (the default module); tinyproxy (a proxy)
+#                         tpm2-pkcs11 with tpm2-abrmd (a software TPM behind PKCS#11), p11-kit (the default module);
+#                         tinyproxy (a proxy)
 #   --with-images         podman, runc and debootstrap, for `pnpm images` and `pnpm pods` (scripts/images/)
 #   --node-matrix         also the pinned Node 22 and 24 CI tests on (scripts/node-matrix.sh; npm, no root)
 set -euo pipefail
@@ -103,6 +104,12 @@ if [ "$with_test_packages" = 1 ]; then
   command -v swtpm >/dev/null 2>&1 || missing+=(swtpm swtpm-tools)
   command -v tpm2_startup >/dev/null 2>&1 || missing+=(tpm2-tools)
   command -v tpm2_ptool >/dev/null 2>&1 || missing+=(libtpm2-pkcs11-1 libtpm2-pkcs11-tools libtss2-tcti-swtpm0)
+  # swtpm holds 3 transient objects and tpm2_ptool leaves what it loads: the access broker (on a private D-Bus
+  # session bus) swaps them out, as on a real host.
+  command -v tpm2-abrmd >/dev/null 2>&1 || missing+=(tpm2-abrmd)
+  [ -e /usr/lib/x86_64-linux-gnu/libtss2-tcti-tabrmd.so.0 ] || [ -e /usr/lib/aarch64-linux-gnu/libtss2-tcti-tabrmd.so.0 ] \
+    || missing+=(libtss2-tcti-tabrmd0)
+  command -v dbus-daemon >/dev/null 2>&1 || missing+=(dbus)
   command -v tinyproxy >/dev/null 2>&1 || missing+=(tinyproxy)
   apt_install "the interop tests" "${missing[@]}"
 fi

@@ -47,7 +47,7 @@ describe("roles-anywhere serve across refreshes (library + emulator, fake clock)
       // The flags as the CLI maps them, plus the fake clock for the library and its refresh.
       createProvider: (request) =>
         fromRolesAnywhere({
-          certificate: request.signing.certificate,
+          ...(request.signing.certificate === undefined ? {} : { certificate: request.signing.certificate }),
           ...(request.signing.privateKey === undefined ? {} : { privateKey: request.signing.privateKey }),
           trustAnchorArn: request.signing.trustAnchorArn,
           profileArn: request.signing.profileArn,

@@ -5,6 +5,7 @@ import { looksLikeSecret, registerSecret } from "@workload-identity/core";
 import {
   ENV_CONTAINER_AUTHORIZATION_TOKEN,
   ENV_CONTAINER_AUTHORIZATION_TOKEN_FILE,
+  ENV_RA_PKCS11_PIN,
   ENV_RA_PRIVATE_KEY,
   ENV_RA_PRIVATE_KEY_PASSPHRASE_FILE,
   ENV_SECRET_ACCESS_KEY,
@@ -26,7 +27,7 @@ export function displayPath(value: string): string {
 }
 
 /** Variables holding a secret. */
-const SECRET_VARIABLES = [ENV_SECRET_ACCESS_KEY, ENV_SESSION_TOKEN, ENV_CONTAINER_AUTHORIZATION_TOKEN] as const;
+const SECRET_VARIABLES = [ENV_SECRET_ACCESS_KEY, ENV_SESSION_TOKEN, ENV_CONTAINER_AUTHORIZATION_TOKEN, ENV_RA_PKCS11_PIN] as const;
 /** Variables that name a file (or, for the key, hold it inline): shown only when the value looks like a path. */
 export const PATH_VARIABLES: ReadonlySet<string> = new Set([
   ENV_WEB_IDENTITY_TOKEN_FILE,

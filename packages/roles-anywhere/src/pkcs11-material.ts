@@ -40,7 +40,8 @@ export async function usePkcs11Material<T>(
       findCertificate(token, certificateSelector(certificateUri, key), formatPkcs11Uri(certificateUri ?? keyUri));
     checkValidity(certificate, fileCertificate?.name ?? `the token "${token.tokenLabel}"`, now);
     const signer = tokenKeySigner(token, key, certificate, { keyName, reusePin: options.pkcs11.reusePin === true });
-    return use({ certificate, chain: fileCertificate?.chain ?? chain ?? [], signer });
+    // As for files: certificateChain, else the certificate file's extra certificates.
+    return use({ certificate, chain: chain ?? fileCertificate?.chain ?? [], signer });
   });
 }
 
@@ -50,10 +51,13 @@ function certificateSelector(certificateUri: Pkcs11Uri | undefined, key: TokenKe
   return key.id.length > 0 ? { object: undefined, id: key.id } : { object: key.label, id: undefined };
 }
 
-async function readFileCertificate(input: NonNullable<ResolvedRolesAnywhereOptions["certificate"]>) {
+async function readFileCertificate(
+  input: NonNullable<ResolvedRolesAnywhereOptions["certificate"]>,
+): Promise<{ certificate: X509Certificate; chain: X509Certificate[]; name: string }> {
   const read = await readInput(input, "certificate");
   const [certificate, ...chain] = parseCertificates(read, "ROLES_ANYWHERE_INVALID_CERTIFICATE");
   if (certificate === undefined) throw new Error("unreachable: parseCertificates returns at least one certificate");
+  checkChainSize(chain, read.name);
   return { certificate, chain, name: read.name };
 }
 
@@ -66,7 +70,11 @@ async function readChain(options: ResolvedRolesAnywhereOptions): Promise<X509Cer
 }
 
 /** The URI's pin-value, else its pin-source file (a path or `file:` URI), else the option. */
-async function readPin(keyUri: Pkcs11Uri, certificateUri: Pkcs11Uri | undefined, option: string | undefined) {
+async function readPin(
+  keyUri: Pkcs11Uri,
+  certificateUri: Pkcs11Uri | undefined,
+  option: string | undefined,
+): Promise<string | undefined> {
   const uri = [keyUri, certificateUri].find((candidate) => candidate?.pinValue !== undefined || candidate?.pinSource !== undefined);
   if (uri?.pinValue !== undefined) return uri.pinValue;
   if (uri?.pinSource === undefined) return option;

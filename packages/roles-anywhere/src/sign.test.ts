@@ -1,7 +1,8 @@
 import { createHash, createPrivateKey, generateKeyPairSync, verify, X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import * as envoy from "../test/fixtures/envoy-vectors.js";
-import { formatAmzDate, signCreateSessionRequest } from "./sign.js";
+import { formatAmzDate, signCreateSessionRequest, signCreateSessionRequestWith } from "./sign.js";
+import { keyObjectSigner } from "./signer.js";
 
 const rsaCertificate = new X509Certificate(envoy.rsaCertificatePem);
 const rsaKey = createPrivateKey(envoy.rsaPrivateKeyPem);
@@ -119,5 +120,25 @@ describe(signCreateSessionRequest.name, () => {
 describe(formatAmzDate.name, () => {
   it("writes ISO 8601 basic format in UTC, dropping milliseconds", () => {
     expect(formatAmzDate(new Date("2018-01-02T03:04:05.999Z"))).toBe("20180102T030405Z");
+  });
+});
+
+describe(signCreateSessionRequestWith.name, () => {
+  it("builds the same request through a signer (the one path for keys in files and in tokens)", async () => {
+    const vector = envoy.vectors[0];
+    if (vector === undefined) throw new Error("no Envoy vector");
+    const input = {
+      certificate: rsaCertificate,
+      chain: vector.withChain ? [rsaChain] : [],
+      body: vector.body,
+      region: envoy.common.region,
+      host: envoy.common.host,
+      date: new Date(vector.date),
+      signContentSha256Header: true,
+    };
+    const direct = signCreateSessionRequest({ ...input, privateKey: rsaKey });
+    const throughSigner = await signCreateSessionRequestWith(input, keyObjectSigner(rsaKey));
+    expect(throughSigner).toEqual(direct);
+    expect(throughSigner.signature).toBe(vector.signature);
   });
 });

@@ -1,6 +1,7 @@
 // Keys that never leave a token: SoftHSM2 (a real PKCS#11 module) holds RSA-2048, P-256 and P-384 keys generated
 // inside it; the test PKI certifies their public keys; the provider signs CreateSession through the module and the
 // Roles Anywhere emulator verifies the signatures against the certificates.
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -20,6 +21,7 @@ import { createRolesAnywhereSource, fromRolesAnywhere } from "../src/index.js";
 import type { FromRolesAnywhereInit } from "../src/options.js";
 
 const unavailable = softHsmUnavailableReason();
+const P11_KIT_PROXY = "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so";
 // A PIN long enough for the redaction registry too: the test asserts it never shows, registered or not.
 const PIN = "pin-4729105583618204";
 const WRONG_PIN = "wrong-pin-9912837465";
@@ -84,14 +86,35 @@ describe.skipIf(unavailable !== undefined)(`PKCS#11 keys in SoftHSM2${unavailabl
   it("takes the certificate from a file and the key by id=, with the PIN from the URI's pin-source", async () => {
     const pinFile = join(token.dir, "pin.txt");
     await writeFile(pinFile, `${PIN}\n`, { mode: 0o600 });
-    const certificate = `${material("p256").certificate.certificatePem}${fixture.pki.intermediateCertificatePem}`;
+    // The certificate alone; the intermediate comes from certificateChain.
     const provider = fromRolesAnywhere(
       init(`pkcs11:token=workload;id=%02;type=private?module-path=${token.modulePath}&pin-source=file:${pinFile}`, {
-        certificate,
+        certificate: material("p256").certificate.certificatePem,
         pkcs11: {},
       }),
     );
     await expect(provider()).resolves.toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/) });
+    expect(fixture.emulator.calls.at(-1)).toMatchObject({
+      status: 201,
+      serialNumber: material("p256").certificate.serialNumberDecimal,
+      chainLength: 1,
+    });
+  });
+
+  it("takes the certificate from a certificate URI of the token", async () => {
+    const source = createRolesAnywhereSource(
+      init("pkcs11:token=workload;id=%01;type=private", { certificate: "pkcs11:token=workload;object=key-rsa2048;type=cert" }),
+    );
+    await expect(source()).resolves.toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/) });
+    expect(fixture.emulator.calls.at(-1)).toMatchObject({ status: 201, serialNumber: material("rsa2048").certificate.serialNumberDecimal });
+  });
+
+  it.skipIf(!existsSync(P11_KIT_PROXY))("finds the token through p11-kit's proxy module when no module is given (the default)", async () => {
+    // p11-kit also loads the other modules it is configured with (tpm2-pkcs11 among them): keep their logs quiet.
+    vi.stubEnv("TSS2_LOG", "all+NONE");
+    vi.stubEnv("TPM2_PKCS11_LOG_LEVEL", "0");
+    const source = createRolesAnywhereSource(init("pkcs11:token=workload;object=key-p256", { pkcs11: { pin: PIN } }));
+    await expect(source()).resolves.toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/) });
     expect(fixture.emulator.calls.at(-1)).toMatchObject({ status: 201, serialNumber: material("p256").certificate.serialNumberDecimal });
   });
 

@@ -91,3 +91,10 @@ export {
   type SoftHsmTokenOptions,
   softHsmUnavailableReason,
 } from "./hardware/softhsm.js";
+export {
+  type SoftwareTpm,
+  softwareTpmUnavailableReason,
+  startSoftwareTpm,
+  TPM2_PKCS11_MODULE,
+  type TpmKey,
+} from "./hardware/swtpm.js";

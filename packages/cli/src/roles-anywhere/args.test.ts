@@ -33,6 +33,7 @@ describe(parseCli.name, () => {
         endpoint: "http://127.0.0.1:1",
         roleSessionName: "job",
         timeoutMs: 2500,
+        pkcs11: { lib: undefined, pinFile: undefined, reusePin: false },
       },
     });
   });
@@ -72,6 +73,30 @@ describe(parseCli.name, () => {
     [["sign-string"], "sign-string"],
   ])("rejects %j as a usage error naming %s", (argv, named) => {
     expect(parseCli(argv)).toEqual({ command: "usage-error", message: expect.stringContaining(named) as string });
+  });
+
+  it("keeps PKCS#11 URIs as given, lets the token hold the certificate, and reads the PKCS#11 flags", () => {
+    const [, , , , ...arns] = required;
+    const command = parseCli(
+      ["serve", "--private-key", "pkcs11:token=T;object=k;type=private", ...arns, "--pkcs11-lib", "lib/p11.so",
+        "--pkcs11-pin-file", "pin", "--reuse-pin"],
+      "/work",
+    );
+    expect(command).toMatchObject({
+      command: "serve",
+      signing: {
+        certificate: undefined,
+        privateKey: "pkcs11:token=T;object=k;type=private",
+        pkcs11: { lib: "/work/lib/p11.so", pinFile: "/work/pin", reusePin: true },
+      },
+    });
+    const withCertificate = parseCli(["serve", ...required, "--certificate", "pkcs11:token=T;id=%01;type=cert"], "/work");
+    expect(withCertificate).toMatchObject({ signing: { certificate: "pkcs11:token=T;id=%01;type=cert" } });
+  });
+
+  it("still requires --certificate with a private key file", () => {
+    const [, , ...rest] = required;
+    expect(parseCli(["serve", ...rest])).toEqual({ command: "usage-error", message: expect.stringContaining("--certificate") as string });
   });
 
   it("recognizes help and version", () => {

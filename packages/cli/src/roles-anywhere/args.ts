@@ -3,10 +3,18 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 
 /** What both commands need to call CreateSession. Flag names follow AWS's `aws_signing_helper`. */
 export interface SigningConfig {
-  /** `--certificate`: absolute path of the leaf certificate (PEM or DER), of a PEM with its key, or of a PKCS#12 bundle. */
-  readonly certificate: string;
-  /** `--private-key`: absolute path of its private key; `undefined` when `--certificate` holds the key. */
+  /**
+   * `--certificate`: absolute path of the leaf certificate (PEM or DER), of a PEM with its key, or of a PKCS#12 bundle;
+   * or a PKCS#11 URI. `undefined` only with a PKCS#11 `--private-key`, whose token then holds the certificate.
+   */
+  readonly certificate: string | undefined;
+  /**
+   * `--private-key`: absolute path of its private key, or a PKCS#11 URI (kept as given); `undefined` when
+   * `--certificate` holds the key.
+   */
   readonly privateKey: string | undefined;
+  /** The flags of a key in a PKCS#11 token. */
+  readonly pkcs11: Pkcs11Flags;
   /** `--intermediates`: absolute path of the intermediate certificates bundle. */
   readonly intermediates: string | undefined;
   /** `--private-key-passphrase-file`: absolute path of a file holding the key's passphrase. */
@@ -26,6 +34,15 @@ export interface SigningConfig {
   readonly roleSessionName: string | undefined;
   /** `--timeout-ms`: how long one CreateSession may take; `undefined` leaves the library's default (10000). */
   readonly timeoutMs: number | undefined;
+}
+
+/** `--pkcs11-lib`, `--pkcs11-pin-file` and `--reuse-pin` (AWS's helper has the first and the last). */
+export interface Pkcs11Flags {
+  /** Absolute path of the PKCS#11 module. */
+  readonly lib: string | undefined;
+  /** Absolute path of a file holding the token's user PIN. */
+  readonly pinFile: string | undefined;
+  readonly reusePin: boolean;
 }
 
 /** A parsed command line. */
@@ -85,6 +102,9 @@ const signingOptions = {
   endpoint: { type: "string" },
   "role-session-name": { type: "string" },
   "timeout-ms": { type: "string" },
+  "pkcs11-lib": { type: "string" },
+  "pkcs11-pin-file": { type: "string" },
+  "reuse-pin": { type: "boolean" },
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
@@ -146,20 +166,22 @@ function parseOrThrow(argv: readonly string[], cwd: string): CliCommand {
 }
 
 function parseSigning(command: string, values: Record<string, string | boolean | undefined>, cwd: string): SigningConfig {
-  // --private-key may be left out when --certificate holds the key (a combined PEM or a PKCS#12 bundle), as AWS's helper.
-  const missing = ["certificate", "trust-anchor-arn", "profile-arn", "role-arn"].filter(
-    (name) => optionalString(values, name) === undefined,
-  );
+  // --private-key may be left out when --certificate holds the key (a combined PEM or a PKCS#12 bundle), as AWS's
+  // helper; a key in a token may leave the certificate to the token.
+  const inToken = isPkcs11Uri(optionalString(values, "private-key"));
+  const required = ["certificate", "trust-anchor-arn", "profile-arn", "role-arn"];
+  const missing = required.filter((name) => optionalString(values, name) === undefined && !(inToken && name === "certificate"));
   if (missing.length > 0) {
     throw new UsageProblem(`${command}: missing ${missing.map((name) => `--${name}`).join(", ")}.`);
   }
   const path = (name: string): string | undefined => {
     const value = optionalString(values, name);
-    return value === undefined ? undefined : resolve(cwd, value);
+    return value === undefined || isPkcs11Uri(value) ? value : resolve(cwd, value);
   };
   return {
-    certificate: path("certificate") as string,
+    certificate: path("certificate"),
     privateKey: path("private-key"),
+    pkcs11: { lib: path("pkcs11-lib"), pinFile: path("pkcs11-pin-file"), reusePin: values["reuse-pin"] === true },
     intermediates: path("intermediates"),
     passphraseFile: path("private-key-passphrase-file"),
     trustAnchorArn: optionalString(values, "trust-anchor-arn") as string,
@@ -187,6 +209,11 @@ function parseProfileName(values: Record<string, string | boolean | undefined>):
     throw new UsageProblem(`--profile must be a profile name without brackets, line breaks or surrounding spaces; got ${JSON.stringify(name)}.`);
   }
   return name;
+}
+
+/** The library's test for a PKCS#11 URI, here so that parsing the command line does not load the library. */
+export function isPkcs11Uri(value: string | undefined): boolean {
+  return value !== undefined && /^pkcs11:/i.test(value.trim());
 }
 
 function optionalString(values: Record<string, string | boolean | undefined>, name: string): string | undefined {

@@ -19,6 +19,7 @@ const signing: SigningConfig = {
   endpoint: undefined,
   roleSessionName: undefined,
   timeoutMs: undefined,
+  pkcs11: { lib: undefined, pinFile: undefined, reusePin: false },
 };
 
 const T0 = Date.parse("2030-01-01T00:00:00Z");

@@ -2,7 +2,7 @@ import { lstatSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
-import type { SigningConfig } from "./args.js";
+import { isPkcs11Uri, type SigningConfig } from "./args.js";
 
 // Reading a cache entry is all a repeated `credential-process --cache` does, and the AWS CLI starts the command once
 // per call: this module loads only what Node has loaded at startup anyway (not node:crypto, 5 ms of a 30 ms start;
@@ -29,8 +29,8 @@ export interface CacheKey {
  */
 export function cacheKey(dir: string, signing: SigningConfig): CacheKey {
   const identity = JSON.stringify([
-    signing.certificate,
-    signing.privateKey,
+    withoutQuery(signing.certificate),
+    withoutQuery(signing.privateKey),
     signing.intermediates ?? null,
     signing.trustAnchorArn,
     signing.profileArn,
@@ -41,6 +41,14 @@ export function cacheKey(dir: string, signing: SigningConfig): CacheKey {
     signing.roleSessionName ?? null,
   ]);
   return { file: join(dir, `${fnv1a32(identity, 0x811c9dc5)}${fnv1a32(identity, 0x050c5d1f)}.json`), identity };
+}
+
+/**
+ * A PKCS#11 URI's query (module-path, pin-source, pin-value) says how to reach the key, not which key it is, and may
+ * hold the PIN, which must not be written into the cache file.
+ */
+function withoutQuery<T extends string | undefined>(material: T): T {
+  return (isPkcs11Uri(material) ? material?.replace(/\?.*$/s, "") : material) as T;
 }
 
 /** FNV-1a over UTF-16 code units, as 8 hex digits. */

@@ -8,6 +8,8 @@ export interface ProviderRequest {
   readonly signing: SigningConfig;
   /** Read from `--private-key-passphrase-file`. */
   readonly passphrase: string | undefined;
+  /** Read from `--pkcs11-pin-file`, else `AWS_ROLES_ANYWHERE_PKCS11_PIN`. */
+  readonly pkcs11Pin: string | undefined;
   /** Refresh options for `withRefresh`: the CLI's event logger. */
   readonly refresh: RefreshOptions;
   readonly logger: Logger;

@@ -1,4 +1,4 @@
-import type { SigningConfig } from "./args.js";
+import { isPkcs11Uri, type SigningConfig } from "./args.js";
 import { describeError, type JsonLogger } from "./log.js";
 
 // `--debug`'s opening line: where CreateSession will go and which certificate will sign it, so a failure can be read
@@ -34,6 +34,8 @@ export async function logSigningContext(signing: SigningConfig, log: JsonLogger)
   } catch (error) {
     log.debug("CreateSession endpoint unresolved", describeError(error));
   }
+  // A certificate in a PKCS#11 token is read by the library inside its token visit, not here.
+  if (signing.certificate === undefined || isPkcs11Uri(signing.certificate)) return;
   try {
     const certificate = await library.inspectCertificate({ certificate: signing.certificate });
     log.debug("signing certificate", {

@@ -10,7 +10,7 @@ import type { CliDeps } from "./cli-deps.js";
 /** Options of {@link obtainCredentials}. */
 export interface ObtainCredentialsOptions {
   readonly signing: SigningConfig;
-  readonly deps: Pick<CliDeps, "createProvider" | "now">;
+  readonly deps: Pick<CliDeps, "createProvider" | "now" | "env">;
   readonly log: JsonLogger;
   /** Where to keep the credentials for the next runs; no caching when undefined. */
   readonly cache: CacheKey | undefined;
@@ -23,7 +23,7 @@ export interface ObtainCredentialsOptions {
 export async function obtainCredentials(options: ObtainCredentialsOptions): Promise<AwsCredentialIdentity> {
   const { deps, log, cache } = options;
   // The failure is printed once, by the caller; the library's own lines only with --debug, except its expiry warning.
-  const provider = await deps.createProvider(await providerRequest(options.signing, log, {}, { keep: ["warn"] }));
+  const provider = await deps.createProvider(await providerRequest(options.signing, log, {}, { keep: ["warn"] }, deps.env));
   const obtainedAt = deps.now();
   const credentials = await provider();
   if (cache !== undefined && credentials.expiration !== undefined) {

@@ -5,8 +5,13 @@ import type { ProviderRequest } from "./cli-deps.js";
 export function createRolesAnywhereProvider(request: ProviderRequest): ReturnType<typeof fromRolesAnywhere> {
   const { signing } = request;
   return fromRolesAnywhere({
-    certificate: signing.certificate,
+    ...(signing.certificate === undefined ? {} : { certificate: signing.certificate }),
     ...(signing.privateKey === undefined ? {} : { privateKey: signing.privateKey }),
+    pkcs11: {
+      ...(signing.pkcs11.lib === undefined ? {} : { modulePath: signing.pkcs11.lib }),
+      ...(request.pkcs11Pin === undefined ? {} : { pin: request.pkcs11Pin }),
+      reusePin: signing.pkcs11.reusePin,
+    },
     ...(signing.intermediates === undefined ? {} : { certificateChain: signing.intermediates }),
     ...(request.passphrase === undefined ? {} : { passphrase: request.passphrase }),
     trustAnchorArn: signing.trustAnchorArn,

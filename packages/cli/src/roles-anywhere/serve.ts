@@ -1,6 +1,6 @@
 import { parseRoleArn } from "@workload-identity/core";
 import { DEFAULT_DURATION_SECONDS } from "@workload-identity/roles-anywhere";
-import type { CliCommand } from "./args.js";
+import { type CliCommand, isPkcs11Uri, type SigningConfig } from "./args.js";
 import { startBackgroundRefresh } from "./background-refresh.js";
 import { checkCertificateExpiry } from "./certificate-expiry.js";
 import { CONTAINER_CREDENTIALS_PATH, createContainerHandler } from "./container-routes.js";
@@ -56,8 +56,10 @@ async function serveCredentials(
         if (event.type === "refreshed" && event.reason !== "initial") void checkExpiry();
       },
     },
-    // The refresh events and the expiry check above say what the library's own lines say: those go to --debug.
-    { keep: [] },
+    // The refresh events and the expiry check above say what the library's own lines say: those go to --debug. A
+    // certificate in a PKCS#11 token has no file to check, so the library's expiry warning is kept.
+    { keep: certificateFile(signing) === undefined ? ["warn"] : [] },
+    deps.env,
   );
   return createServedCredentials({
     provider: await deps.createProvider(request),
@@ -121,8 +123,9 @@ function listen(
  */
 export async function runServe(command: ServeCommand, deps: CliDeps): Promise<number> {
   const log = createLogger(deps, command.debug);
-  const checkExpiry = () =>
-    checkCertificateExpiry({ inspect: () => deps.inspectCertificate(command.signing.certificate), now: deps.now, log });
+  const file = certificateFile(command.signing);
+  const checkExpiry = async () =>
+    file === undefined ? undefined : checkCertificateExpiry({ inspect: () => deps.inspectCertificate(file), now: deps.now, log });
   let started: Awaited<ReturnType<typeof start>>;
   try {
     started = await start(command, deps, log, checkExpiry);
@@ -171,4 +174,9 @@ async function start(command: ServeCommand, deps: CliDeps, log: JsonLogger, chec
     AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: command.containerTokenFile,
   });
   return { served, server, containerToken };
+}
+
+/** The certificate's file; `undefined` when the certificate is in a PKCS#11 token. */
+function certificateFile(signing: SigningConfig): string | undefined {
+  return signing.certificate === undefined || isPkcs11Uri(signing.certificate) ? undefined : signing.certificate;
 }

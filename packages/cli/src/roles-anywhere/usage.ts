@@ -9,9 +9,12 @@ Commands:
   version                print the version
 
 Flags of credential-process, serve and update:
-  --certificate FILE                  leaf certificate, PEM or DER; or a PEM holding it and its key; or a
-                                      PKCS#12 bundle (.p12/.pfx) holding the key and chain (required)
-  --private-key FILE                  its private key: PKCS#8, PKCS#1 or SEC1, PEM or DER (required unless
+  --certificate FILE|URI              leaf certificate, PEM or DER; or a PEM holding it and its key; or a
+                                      PKCS#12 bundle (.p12/.pfx) holding the key and chain; or a PKCS#11 URI
+                                      (required, except with a PKCS#11 --private-key: then the token's
+                                      certificate with the key's id is used)
+  --private-key FILE|URI              its private key: PKCS#8, PKCS#1 or SEC1, PEM or DER, or a PKCS#11 URI
+                                      such as pkcs11:token=T;object=K;type=private (required unless
                                       --certificate holds the key)
   --intermediates FILE                intermediate certificates, PEM bundle (not with a PKCS#12 bundle)
   --private-key-passphrase-file FILE  file holding the passphrase of an encrypted PKCS#8 key, or the
@@ -25,9 +28,19 @@ Flags of credential-process, serve and update:
                                       AWS_ENDPOINT_URL, then rolesanywhere[-fips].REGION.<partition suffix>,
                                       FIPS / dual-stack per AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT)
   --role-session-name NAME
-  --timeout-ms MS                     how long one CreateSession may take, default 10000
+  --timeout-ms MS                     how long one CreateSession may take, default 10000; also bounds
+                                      each visit to a PKCS#11 token
+  --pkcs11-lib FILE                   PKCS#11 module of the token (default: p11-kit-proxy.so); the
+                                      URI's module-path wins
+  --pkcs11-pin-file FILE              file holding the token's user PIN, else AWS_ROLES_ANYWHERE_PKCS11_PIN
+                                      (the URI's pin-value or pin-source win over both); a PIN is never a
+                                      flag's value, which ps would show
+  --reuse-pin                         for a key that asks for its PIN before every signature
+                                      (CKA_ALWAYS_AUTHENTICATE), log in again with the user PIN; without
+                                      it such a key is refused, since nothing can prompt for a PIN here
   --debug                             also print debug log lines: endpoint, certificate serial, signing
-                                      algorithm, request ids, timings (never a key, passphrase or credential)
+                                      algorithm, request ids, timings (never a key, PIN, passphrase or
+                                      credential)
 
 credential-process:
   --cache                             reuse credentials from a 0600 file in the user's cache directory

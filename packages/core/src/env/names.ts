@@ -33,6 +33,8 @@ export const ENV_RA_CERTIFICATE_CHAIN = "AWS_ROLES_ANYWHERE_CERTIFICATE_CHAIN";
 export const ENV_RA_SESSION_DURATION = "AWS_ROLES_ANYWHERE_SESSION_DURATION";
 /** IAM Roles Anywhere (optional): file holding the private key's passphrase. */
 export const ENV_RA_PRIVATE_KEY_PASSPHRASE_FILE = "AWS_ROLES_ANYWHERE_PRIVATE_KEY_PASSPHRASE_FILE";
+/** IAM Roles Anywhere (optional): the user PIN of the PKCS#11 token holding the key. A secret: never printed. */
+export const ENV_RA_PKCS11_PIN = "AWS_ROLES_ANYWHERE_PKCS11_PIN";
 /** IAM Roles Anywhere (optional): endpoint override, the SDK's service-specific endpoint variable. */
 export const ENV_RA_ENDPOINT = "AWS_ENDPOINT_URL_ROLESANYWHERE";
 

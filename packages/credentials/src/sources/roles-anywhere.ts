@@ -5,6 +5,7 @@ import {
   ENV_RA_CERTIFICATE_CHAIN,
   ENV_RA_ENDPOINT,
   ENV_RA_PRIVATE_KEY,
+  ENV_RA_PKCS11_PIN,
   ENV_RA_PRIVATE_KEY_PASSPHRASE_FILE,
   ENV_RA_PROFILE_ARN,
   ENV_RA_ROLE_ARN,
@@ -43,11 +44,13 @@ function detectRolesAnywhere(env: Environment): Detection<RolesAnywhereConfig> {
       error: new InvalidEnvironmentValueError(ENV_RA_SESSION_DURATION, `must be a whole number of seconds (900 to 43200), got "${duration}"`),
     };
   }
+  const pkcs11Pin = readEnv(ENV_RA_PKCS11_PIN, env);
   const optional = {
     certificateChain: readEnv(ENV_RA_CERTIFICATE_CHAIN, env),
     durationSeconds: duration === undefined ? undefined : Number(duration.trim()),
     passphraseFile: readEnv(ENV_RA_PRIVATE_KEY_PASSPHRASE_FILE, env),
     endpoint: readEnv(ENV_RA_ENDPOINT, env),
+    pkcs11: pkcs11Pin === undefined ? undefined : { pin: pkcs11Pin },
   };
   const required = (name: string) => readEnv(name, env) as string;
   return {
