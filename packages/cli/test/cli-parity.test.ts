@@ -99,6 +99,21 @@ describe("--debug", () => {
     expect(findSecretLeaks([run.stderr], [PASSPHRASE, issued.SecretAccessKey, issued.SessionToken, ...keyLines])).toEqual([]);
   });
 
+  it("on update, logs the file and its lines but never the keys it writes there", async () => {
+    const credentialsFile = join(world.dir, "debug-credentials");
+    const run = await runBuiltCli(
+      ["update", ...signingFlags(encryptedKey), "--private-key-passphrase-file", join(world.dir, "passphrase"), "--once", "--debug"],
+      env({ AWS_SHARED_CREDENTIALS_FILE: credentialsFile }),
+    );
+    expect({ code: run.code, stderr: run.stderr.slice(-500) }).toMatchObject({ code: 0 });
+    const text = await readFile(credentialsFile, "utf8");
+    const secret = /aws_secret_access_key = (\S+)/.exec(text)?.[1] ?? "missing";
+    const token = /aws_session_token = (\S+)/.exec(text)?.[1] ?? "missing";
+    expect(run.stderr).toContain('"signingAlgorithm":"AWS4-X509-RSA-SHA256"');
+    expect(run.stderr).toContain(`"msg":"credentials file updated","file":"${credentialsFile}","profile":"default"`);
+    expect(findSecretLeaks([run.stderr, run.stdout], [PASSPHRASE, secret, token])).toEqual([]);
+  });
+
   it("prints no secret on a failure either (a wrong passphrase)", async () => {
     await writeFile(join(world.dir, "wrong-passphrase"), "wrong-but-planted-passphrase-0042\n");
     const run = await runBuiltCli(
