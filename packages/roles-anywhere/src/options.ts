@@ -359,7 +359,8 @@ function checkHooks(init: FromRolesAnywhereInit): void {
 
 /**
  * The CreateSession URL: `<endpoint>/sessions`, the endpoint resolved by {@link resolveRolesAnywhereEndpoint} (its
- * variables read now).
+ * variables read now). `dnsSuffix` is accepted for compatibility and not used: the suffix is always the region's
+ * partition's, from the SDK's table.
  * @throws RolesAnywhereOptionError when the endpoint is not an http(s) URL, a flag variable is not `true`/`false`, or
  *   the partition lacks the FIPS or dual-stack endpoint asked for
  */

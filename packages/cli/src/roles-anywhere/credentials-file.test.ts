@@ -71,5 +71,6 @@ describe(credentialsFilePath.name, () => {
   it("takes AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials", () => {
     expect(credentialsFilePath({ AWS_SHARED_CREDENTIALS_FILE: "/etc/aws/creds" }, "/home/u")).toBe("/etc/aws/creds");
     expect(credentialsFilePath({ AWS_SHARED_CREDENTIALS_FILE: " " }, "/home/u")).toBe("/home/u/.aws/credentials");
+    expect(credentialsFilePath({ AWS_SHARED_CREDENTIALS_FILE: "~/ra/credentials" }, "/home/u")).toBe("/home/u/ra/credentials");
   });
 });

@@ -14,9 +14,11 @@ const KEYS = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token"]
 /** The values of one profile's keys. */
 export type ProfileCredentials = Readonly<Record<(typeof KEYS)[number], string>>;
 
-/** `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`. */
+/** `AWS_SHARED_CREDENTIALS_FILE` (a leading `~/` is the home directory, as the SDKs read it), else `~/.aws/credentials`. */
 export function credentialsFilePath(env: NodeJS.ProcessEnv, homedir: string): string {
-  return readEnv(ENV_SHARED_CREDENTIALS_FILE, env) ?? join(homedir, ".aws", "credentials");
+  const configured = readEnv(ENV_SHARED_CREDENTIALS_FILE, env);
+  if (configured === undefined) return join(homedir, ".aws", "credentials");
+  return configured.startsWith("~/") ? join(homedir, configured.slice(2)) : configured;
 }
 
 /** A section header, `[name]`, with an optional comment after it; the name is compared trimmed, as the SDKs do. */

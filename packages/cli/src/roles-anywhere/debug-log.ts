@@ -1,3 +1,4 @@
+import { parseArn } from "@workload-identity/core";
 import { isPkcs11Uri, type SigningConfig } from "./args.js";
 import { describeError, type JsonLogger } from "./log.js";
 
@@ -15,7 +16,7 @@ function algorithmOf(publicKey: string): string | undefined {
 /** Logs, at debug level, the endpoint that will be used (and what chose it) and the certificate that will sign. */
 export async function logSigningContext(signing: SigningConfig, log: JsonLogger): Promise<void> {
   const library = await import("@workload-identity/roles-anywhere");
-  const region = signing.region ?? signing.trustAnchorArn.split(":")[3] ?? "";
+  const region = signing.region ?? parseArn(signing.trustAnchorArn)?.region ?? "";
   try {
     const endpoint = library.resolveRolesAnywhereEndpoint({ region, endpoint: signing.endpoint });
     log.debug("CreateSession endpoint", {

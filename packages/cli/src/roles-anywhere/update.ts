@@ -11,14 +11,8 @@ type UpdateCommand = Extract<CliCommand, { command: "update" }>;
 
 /** How long before expiry `update` replaces the credentials: AWS's helper's `UpdateRefreshTime`. */
 export const UPDATE_REFRESH_BEFORE_MS = 5 * 60_000;
-/**
- * How long `update` waits before asking again when nothing new came (a failing refresh, or credentials too short-lived
- * for the window); the cache's own backoff decides when CreateSession is actually retried.
- */
+/** How long `update` waits before trying again after a failed refresh (the file keeps the last good set meanwhile). */
 export const UPDATE_RETRY_INTERVAL_MS = 30_000;
-// The cache's mandatory window is a little wider than the wake-up point, so a timer that fires a few milliseconds
-// early still finds the window open and waits for the new set.
-const WINDOW_MARGIN_MS = 10_000;
 
 /**
  * `roles-anywhere update`: writes credentials into a profile of the shared credentials file, then (without `--once`)
@@ -30,8 +24,9 @@ export async function runUpdate(command: UpdateCommand, deps: CliDeps): Promise<
   const file = credentialsFilePath(deps.env, deps.homedir);
   let provider: AwsCredentialIdentityProvider;
   try {
-    const window = UPDATE_REFRESH_BEFORE_MS + WINDOW_MARGIN_MS;
-    const refresh = { refreshBeforeMs: window, mustRefreshBeforeMs: window, jitter: false, onEvent: logRefreshEventOf(log) };
+    // The refresh points are this command's (5 minutes before expiry, forced); the cache adds its single flight,
+    // deadline and events.
+    const refresh = { jitter: false, onEvent: logRefreshEventOf(log) };
     provider = await deps.createProvider(await providerRequest(command.signing, log, refresh, { keep: [] }));
   } catch (error) {
     log.error("not updating: invalid configuration", describeError(error));
@@ -56,12 +51,16 @@ interface LoopContext {
   readonly stopped: Promise<string>;
 }
 
-/** Asks the provider, writes what is new, sleeps until the next refresh point; stops at a signal, between writes. */
+/**
+ * Asks the provider (after the first time, with `forceRefresh`: the refresh point is this loop's), writes what is
+ * new, sleeps until 5 minutes before expiry, or 30 s after a failure; stops at a signal, between writes.
+ */
 async function updateLoop(context: LoopContext): Promise<number> {
   const { command, deps, log, provider } = context;
   let written: AwsCredentialIdentity | undefined;
   for (;;) {
-    const next = await untilStopped(context, provider().then((credentials) => ({ credentials }), (error: unknown) => ({ error })));
+    const asked = provider(written === undefined ? undefined : { forceRefresh: true });
+    const next = await untilStopped(context, asked.then((credentials) => ({ credentials }), (error: unknown) => ({ error })));
     if (next === undefined) return EXIT_OK;
     if ("error" in next) {
       // Later failures are logged by the cache's events; the file keeps the last good set.
@@ -114,10 +113,10 @@ async function untilStopped<T>(context: LoopContext, work: Promise<T>): Promise<
   return undefined;
 }
 
-/** Waits `ms`; the timer is cleared when `stopped` resolves first, so it never holds the process. */
-function sleep(ms: number, stopped: Promise<string>): Promise<void> {
+/** Waits `ms`, then resolves `true`; the timer is cleared when `stopped` resolves first, so it never holds the process. */
+function sleep(ms: number, stopped: Promise<string>): Promise<true> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
+    const timer = setTimeout(() => resolve(true), ms);
     void stopped.then(() => clearTimeout(timer));
   });
 }
