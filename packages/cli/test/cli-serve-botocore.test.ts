@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromContainerMetadata, fromHttp, fromInstanceMetadata, fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { isolateEnvironment } from "@workload-identity/testing/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { runCli } from "../src/roles-anywhere/run.js";
 import {
@@ -95,12 +96,7 @@ describe("serve, read by AWS clients", () => {
   );
 
   it("SDK v3 fromNodeProviderChain reads the container endpoint with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", async () => {
-    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN"]) {
-      vi.stubEnv(name, undefined);
-    }
-    vi.stubEnv("AWS_CONFIG_FILE", join(dir, "no-config"));
-    vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(dir, "no-credentials"));
-    vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
+    isolateEnvironment(dir);
     vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", `${origin}/v1/credentials`);
     vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile);
     const credentials = await fromNodeProviderChain()();

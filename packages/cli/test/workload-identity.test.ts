@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clearSharedCredentialCache } from "@workload-identity/credentials";
 import { findSecretLeaks, startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
+import { isolateEnvironment } from "@workload-identity/testing/vitest";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../src/workload-identity/run.js";
 
@@ -26,10 +27,7 @@ beforeEach(async () => {
   clearSharedCredentialCache();
   world.sts.clearFaults();
   // Nothing from this machine's AWS configuration, only the pod's variables.
-  for (const name of Object.keys(process.env)) if (name.startsWith("AWS_")) vi.stubEnv(name, undefined);
-  vi.stubEnv("AWS_CONFIG_FILE", join(dir, "no-config"));
-  vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(dir, "no-credentials"));
-  vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
+  isolateEnvironment(dir);
   for (const [name, value] of Object.entries(world.env)) vi.stubEnv(name, value);
   token = await world.writeToken();
 });

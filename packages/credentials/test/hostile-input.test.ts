@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { childProcessEnv, findSecretLeaks, startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
+import { isolateEnvironment } from "@workload-identity/testing/vitest";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearSharedCredentialCache, explain, fromEnvironmentAware } from "../src/index.js";
-import { isolateEnvironment } from "./env.js";
 
 const ROLE_ARN = "arn:aws:iam::111122223333:role/orders";
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
