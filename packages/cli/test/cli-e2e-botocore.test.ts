@@ -179,9 +179,10 @@ describe("roles-anywhere serve (end to end)", () => {
     });
 
     it("serves them to SDK v3's default chain through AWS_CONTAINER_CREDENTIALS_FULL_URI and the token file", async () => {
-      isolateEnvironment(world.dir);
-      vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", `${serve.origin}/v1/credentials`);
-      vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile());
+      isolateEnvironment(world.dir, {
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: `${serve.origin}/v1/credentials`,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile(),
+      });
       const issued = lastIssued();
       const sdk = await fromNodeProviderChain()();
       expect(sdk.accessKeyId).toBe(issued?.accessKeyId);

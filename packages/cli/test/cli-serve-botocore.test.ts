@@ -13,7 +13,7 @@ import {
   findOldBotocorePython,
   PLANTED,
 } from "./cli-support.js";
-import { createTestCliDeps, type TestCliDeps } from "./test-cli-deps.js";
+import { createTestCliDeps, FLAGS, type TestCliDeps } from "./test-cli-deps.js";
 
 // Polls, never sleeps; generous, as the machine is shared.
 const WAIT = { timeout: 15_000, interval: 10 };
@@ -28,14 +28,6 @@ const oldBotocore = findOldBotocorePython();
 const oldBotocoreMissing = oldBotocore === undefined;
 const OLD_SKIP_REASON = "SKIPPED: Debian's botocore 1.29 not installed (apt-get install python3-botocore)";
 const HINT = /may not support AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.*AWS_CONTAINER_AUTHORIZATION_TOKEN with the token file's content/;
-
-const FLAGS = [
-  "--certificate", "tls.crt",
-  "--private-key", "tls.key",
-  "--trust-anchor-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/ta",
-  "--profile-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p",
-  "--role-arn", "arn:aws:iam::123456789012:role/apps/reader",
-];
 
 describe("serve, read by AWS clients", () => {
   // Credentials dated from now, since the clients compare the expiration with their own clock.
@@ -96,9 +88,7 @@ describe("serve, read by AWS clients", () => {
   );
 
   it("SDK v3 fromNodeProviderChain reads the container endpoint with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", async () => {
-    isolateEnvironment(dir);
-    vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", `${origin}/v1/credentials`);
-    vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile);
+    isolateEnvironment(dir, { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v1/credentials`, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile });
     const credentials = await fromNodeProviderChain()();
     expect(credentials).toMatchObject({
       accessKeyId: "ASIAFAKE00000001",

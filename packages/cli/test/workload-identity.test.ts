@@ -1,8 +1,5 @@
 // `workload-identity explain|whoami`, run in process against a web identity world (OIDC issuer, STS emulator, a
 // projected token), as a pod with IRSA runs it.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { clearSharedCredentialCache } from "@workload-identity/credentials";
 import { findSecretLeaks, startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
 import { isolateEnvironment } from "@workload-identity/testing/vitest";
@@ -11,24 +8,18 @@ import { main } from "../src/workload-identity/run.js";
 
 const ROLE_ARN = "arn:aws:iam::111122223333:role/orders";
 
-let dir: string;
 let world: WebIdentityWorld;
 let token: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "cli-workload-identity-"));
   world = await startWebIdentityWorld({ roleArn: ROLE_ARN, namespace: "shop", serviceAccount: "orders", region: "us-east-1" });
 });
-afterAll(async () => {
-  await world.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => world.close());
 beforeEach(async () => {
   clearSharedCredentialCache();
   world.sts.clearFaults();
   // Nothing from this machine's AWS configuration, only the pod's variables.
-  isolateEnvironment(dir);
-  for (const [name, value] of Object.entries(world.env)) vi.stubEnv(name, value);
+  isolateEnvironment(world.dir, world.env);
   token = await world.writeToken();
 });
 afterEach(() => vi.unstubAllEnvs());

@@ -40,8 +40,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   clearSharedCredentialCache();
-  isolateEnvironment(world.dir);
-  for (const [name, value] of Object.entries(world.env)) vi.stubEnv(name, value);
+  isolateEnvironment(world.dir, world.env);
   vi.stubEnv("AWS_ROLES_ANYWHERE_SESSION_DURATION", "1800");
 });
 afterEach(() => {

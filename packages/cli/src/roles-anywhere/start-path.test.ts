@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestCliDeps, type TestCliDeps } from "../../test/test-cli-deps.js";
+import { createTestCliDeps, FLAGS, type TestCliDeps } from "../../test/test-cli-deps.js";
 
 // The AWS CLI starts `credential_process` once per command: a cached answer, `--help` and `--version` must load
 // nothing but the CLI's own start path. The SDK packages (behind every error class of the library) cost more than
@@ -13,13 +13,6 @@ for (const heavy of ["@workload-identity/refresh", "@smithy/property-provider", 
   });
 }
 
-const FLAGS = [
-  "--certificate", "tls.crt",
-  "--private-key", "tls.key",
-  "--trust-anchor-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/ta",
-  "--profile-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p",
-  "--role-arn", "arn:aws:iam::123456789012:role/apps/reader",
-];
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 
 describe("the CLI's start path", () => {
