@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readSecretFile } from "@workload-identity/core";
 import type { RefreshOptions } from "@workload-identity/refresh";
 import type { SigningConfig } from "./args.js";
 import { CliUsageError } from "./errors.js";
@@ -15,11 +15,11 @@ export async function providerRequest(
   let passphrase: string | undefined;
   if (signing.passphraseFile !== undefined) {
     try {
-      passphrase = (await readFile(signing.passphraseFile, "utf8")).replace(/\r?\n$/, "");
+      // The one rule for a secret's file: one trailing line ending dropped, the secret registered for redaction.
+      passphrase = await readSecretFile(signing.passphraseFile);
     } catch (error) {
       throw new CliUsageError(`Cannot read --private-key-passphrase-file ${signing.passphraseFile}.`, { cause: error });
     }
-    log.addSecret(passphrase);
   }
   return { signing, passphrase, refresh, logger: toSdkLogger(log, logLevels) };
 }
