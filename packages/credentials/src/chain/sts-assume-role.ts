@@ -2,8 +2,8 @@
 // the first chained refresh, so configurations without `assumeRole` never load it for this.
 import type { AssumeRoleCommandOutput } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsIdentityProperties } from "@aws-sdk/types";
-import { ENV_STS_REGIONAL_ENDPOINTS, readEnv, resolveStsRegion, stsSessionCredentials } from "@workload-identity/core";
-import { AssumeRoleError, type AssumeRoleErrorCode, describeCause } from "../errors.js";
+import { describeError, ENV_STS_REGIONAL_ENDPOINTS, readEnv, resolveStsRegion, stsSessionCredentials } from "@workload-identity/core";
+import { AssumeRoleError, type AssumeRoleErrorCode } from "../errors.js";
 import type { ResolvedAssumeRoleOptions } from "./assume-role-options.js";
 
 export type CallerClientConfig = NonNullable<AwsIdentityProperties["callerClientConfig"]>;
@@ -102,7 +102,7 @@ export function toAssumeRoleError(error: unknown, roleArn: string, baseRefused: 
     code,
     roleArn,
     { stsCode, requestId: sdkError.$metadata?.requestId, httpStatusCode },
-    `${describeCause(error)}.`,
+    `${describeError(error)}.`,
     error,
   );
 }
