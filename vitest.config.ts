@@ -19,6 +19,7 @@ const project = (name: string, root: string) => ({
 // Subpath entries, listed before the packages' own so the longer name wins; then the example's public entry.
 const subpaths = {
   "@workload-identity/core/redaction": fileURLToPath(new URL("./packages/core/src/redaction.ts", import.meta.url)),
+  "@workload-identity/testing/vitest": fileURLToPath(new URL("./packages/testing/src/vitest.ts", import.meta.url)),
   "@workload-identity/example-sqs-consumer": fileURLToPath(new URL("./examples/sqs-consumer/src/index.ts", import.meta.url)),
 };
 

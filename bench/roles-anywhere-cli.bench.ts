@@ -5,14 +5,11 @@
 // - `serve`'s resident memory, idle and while 200 slow sockets and a token PUT flood run beside a well-behaved client.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  createTestPki,
   type RolesAnywhereEmulator,
-  startRolesAnywhereEmulator,
+  startRolesAnywhereWorld,
   startSlowSockets,
   startTokenFlood,
 } from "@workload-identity/testing";
@@ -29,9 +26,6 @@ const baselineCli = process.env.ROLES_ANYWHERE_BASELINE_CLI;
 const RUNS = 30;
 /** How long the flood runs: 200 slow sockets, token PUTs on 16 keep-alive connections, a client every 100 ms. */
 const FLOOD_MS = 30_000;
-const TRUST_ANCHOR = "arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/bench-cli";
-const PROFILE = "arn:aws:rolesanywhere:eu-west-1:111122223333:profile/bench-cli";
-const ROLE = "arn:aws:iam::111122223333:role/bench-cli";
 
 interface World {
   readonly dir: string;
@@ -43,28 +37,13 @@ interface World {
 }
 
 async function startWorld(): Promise<World> {
-  const dir = await mkdtemp(join(tmpdir(), "roles-anywhere-cli-bench-"));
-  const pki = await createTestPki({ keyType: "p256" });
-  const leaf = await pki.issueLeaf();
-  await writeFile(join(dir, "tls.crt"), leaf.certificatePem + leaf.chainPem);
-  await writeFile(join(dir, "tls.key"), leaf.privateKeyPem, { mode: 0o600 });
-  const emulator = await startRolesAnywhereEmulator({
-    trustAnchors: [{ arn: TRUST_ANCHOR, caCertificatePem: pki.rootCertificatePem }],
-    profiles: [{ arn: PROFILE, roleArns: [ROLE] }],
-  });
-  const flags = ["--certificate", join(dir, "tls.crt"), "--private-key", join(dir, "tls.key"), "--trust-anchor-arn",
-    TRUST_ANCHOR, "--profile-arn", PROFILE, "--role-arn", ROLE, "--endpoint", emulator.endpoint];
-  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, XDG_CACHE_HOME: join(dir, "cache") };
-  return {
-    dir,
-    emulator,
-    flags,
-    env,
-    async close() {
-      await emulator.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  const world = await startRolesAnywhereWorld({ roleArn: "arn:aws:iam::111122223333:role/bench-cli" });
+  const { init } = world;
+  const flags = ["--certificate", init.certificate, "--private-key", init.privateKey, "--intermediates",
+    init.certificateChain, "--trust-anchor-arn", init.trustAnchorArn, "--profile-arn", init.profileArn, "--role-arn",
+    init.roleArn, "--endpoint", init.endpoint];
+  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: world.dir, XDG_CACHE_HOME: join(world.dir, "cache") };
+  return { dir: world.dir, emulator: world.emulator, flags, env, close: world.close };
 }
 
 /** Runs a command to completion without blocking the emulator, which answers from this process. */

@@ -5,6 +5,7 @@ import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { type RolesAnywhereWorld, startRolesAnywhereWorld } from "@workload-identity/testing";
+import { isolateEnvironment } from "@workload-identity/testing/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   botocoreCredentials,
@@ -178,13 +179,10 @@ describe("roles-anywhere serve (end to end)", () => {
     });
 
     it("serves them to SDK v3's default chain through AWS_CONTAINER_CREDENTIALS_FULL_URI and the token file", async () => {
-      vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", `${serve.origin}/v1/credentials`);
-      vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile());
-      vi.stubEnv("AWS_CONFIG_FILE", join(world.dir, "no-config"));
-      vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(world.dir, "no-credentials"));
-      for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_AUTHORIZATION_TOKEN"]) {
-        vi.stubEnv(name, undefined);
-      }
+      isolateEnvironment(world.dir, {
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: `${serve.origin}/v1/credentials`,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile(),
+      });
       const issued = lastIssued();
       const sdk = await fromNodeProviderChain()();
       expect(sdk.accessKeyId).toBe(issued?.accessKeyId);

@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { type RolesAnywhereWorld, startRolesAnywhereWorld } from "@workload-identity/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceleratedClockUnavailableReason, createAcceleratedClock } from "./accelerated-clock.js";
-import { findBotocorePython, PACKAGE_DIR, type ServeProcess, startServeProcess, worldFlags } from "./cli-support.js";
+import { findBotocorePython, PACKAGE_DIR, runProcess, type ServeProcess, startServeProcess, worldFlags } from "./cli-support.js";
 
 // botocore reads `serve`'s IMDS route for two one-hour sessions, on a clock 120 times as fast as the real one
 // (libfaketime for serve and botocore, the same clock injected into the emulator): about a minute of real time.
@@ -47,8 +46,11 @@ describe.skipIf(unavailable !== undefined)(`serve's IMDS route read by botocore 
   });
 
   it("never makes botocore extend an expiry, so it never signs with an expired key", async () => {
-    const child = spawn((python as NonNullable<typeof python>).executable, [join(PACKAGE_DIR, "test", "fixtures", "botocore-imds-loop.py")], {
-      env: clock.childEnv({
+    const script = join(PACKAGE_DIR, "test", "fixtures", "botocore-imds-loop.py");
+    const { code, stdout, stderr } = await runProcess(
+      (python as NonNullable<typeof python>).executable,
+      [script],
+      clock.childEnv({
         HOME: world.dir,
         AWS_CONFIG_FILE: join(world.dir, "no-config"),
         AWS_SHARED_CREDENTIALS_FILE: join(world.dir, "no-credentials"),
@@ -59,13 +61,7 @@ describe.skipIf(unavailable !== undefined)(`serve's IMDS route read by botocore 
         LOOP_SECONDS: String(2 * HOUR_S + 600),
         PAUSE_SECONDS: "20",
       }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    );
     expect({ code, stderr: stderr.slice(-2000) }).toMatchObject({ code: 0 });
     const result = JSON.parse(stdout) as LoopResult;
 

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromContainerMetadata, fromHttp, fromInstanceMetadata, fromNodeProviderChain } from "@aws-sdk/credential-providers";
+import { isolateEnvironment } from "@workload-identity/testing/vitest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { runCli } from "../src/roles-anywhere/run.js";
 import {
@@ -12,7 +13,7 @@ import {
   findOldBotocorePython,
   PLANTED,
 } from "./cli-support.js";
-import { createTestCliDeps, type TestCliDeps } from "./test-cli-deps.js";
+import { createTestCliDeps, FLAGS, type TestCliDeps } from "./test-cli-deps.js";
 
 // Polls, never sleeps; generous, as the machine is shared.
 const WAIT = { timeout: 15_000, interval: 10 };
@@ -27,14 +28,6 @@ const oldBotocore = findOldBotocorePython();
 const oldBotocoreMissing = oldBotocore === undefined;
 const OLD_SKIP_REASON = "SKIPPED: Debian's botocore 1.29 not installed (apt-get install python3-botocore)";
 const HINT = /may not support AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE.*AWS_CONTAINER_AUTHORIZATION_TOKEN with the token file's content/;
-
-const FLAGS = [
-  "--certificate", "tls.crt",
-  "--private-key", "tls.key",
-  "--trust-anchor-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/ta",
-  "--profile-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p",
-  "--role-arn", "arn:aws:iam::123456789012:role/apps/reader",
-];
 
 describe("serve, read by AWS clients", () => {
   // Credentials dated from now, since the clients compare the expiration with their own clock.
@@ -95,14 +88,7 @@ describe("serve, read by AWS clients", () => {
   );
 
   it("SDK v3 fromNodeProviderChain reads the container endpoint with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", async () => {
-    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN"]) {
-      vi.stubEnv(name, undefined);
-    }
-    vi.stubEnv("AWS_CONFIG_FILE", join(dir, "no-config"));
-    vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(dir, "no-credentials"));
-    vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
-    vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", `${origin}/v1/credentials`);
-    vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", tokenFile);
+    isolateEnvironment(dir, { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${origin}/v1/credentials`, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile });
     const credentials = await fromNodeProviderChain()();
     expect(credentials).toMatchObject({
       accessKeyId: "ASIAFAKE00000001",

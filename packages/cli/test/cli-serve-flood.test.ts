@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { type RolesAnywhereWorld, startRolesAnywhereWorld, startSlowSockets, startTokenFlood } from "@workload-identity/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceleratedClockUnavailableReason, createAcceleratedClock } from "./accelerated-clock.js";
-import { PACKAGE_DIR, type ServeProcess, startServeProcess, worldFlags } from "./cli-support.js";
+import { PACKAGE_DIR, runProcess, type ServeProcess, startServeProcess, worldFlags } from "./cli-support.js";
 
 // `serve` as a process, worn at by other local processes: a few hundred slow sockets and a flood of token PUTs,
 // while a well-behaved client (the JS SDK's fromInstanceMetadata) keeps reading credentials. The sidecar, its
@@ -43,21 +42,17 @@ describe.skipIf(unavailable !== undefined)(`serve under load from other local pr
     const flood = startTokenFlood({ port: serve.port, concurrency: FLOOD_CONCURRENCY });
 
     // The well-behaved client, on the same clock as serve: 25 rounds of token, role, credentials, 1 s apart.
-    const client = spawn(process.execPath, [join(PACKAGE_DIR, "test", "fixtures", "imds-client-loop.mjs")], {
-      cwd: PACKAGE_DIR,
-      env: clock.childEnv({
+    const client = join(PACKAGE_DIR, "test", "fixtures", "imds-client-loop.mjs");
+    const { code, stdout, stderr } = await runProcess(
+      process.execPath,
+      [client],
+      clock.childEnv({
         AWS_EC2_METADATA_SERVICE_ENDPOINT: `${serve.origin}/`,
         ITERATIONS: "25",
         PAUSE_MS: "1000",
         TIMEOUT_MS: "10000", // one real second
       }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    client.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    client.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => client.on("close", resolve));
+    );
 
     await flood.stop();
     slow.stop();

@@ -153,25 +153,16 @@ export async function botocoreCredentials(
   home: string,
   env: Readonly<Record<string, string>>,
 ): Promise<BotocoreCredentials> {
-  const child = spawn(python.executable, ["-c", BOTOCORE_SCRIPT], {
-    env: childProcessEnv({
-      HOME: home,
-      AWS_CONFIG_FILE: `${home}/no-config`,
-      AWS_SHARED_CREDENTIALS_FILE: `${home}/no-credentials`,
-      // botocore gives a metadata endpoint 1 s and one attempt by default; the machine is shared.
-      AWS_METADATA_SERVICE_TIMEOUT: "10",
-      AWS_METADATA_SERVICE_NUM_ATTEMPTS: "3",
-      ...env,
-    }),
-    // credential_process commands inherit this directory, where `--import tsx` resolves.
-    cwd: PACKAGE_DIR,
-    stdio: ["ignore", "pipe", "pipe"],
+  const environment = childProcessEnv({
+    HOME: home,
+    AWS_CONFIG_FILE: `${home}/no-config`,
+    AWS_SHARED_CREDENTIALS_FILE: `${home}/no-credentials`,
+    // botocore gives a metadata endpoint 1 s and one attempt by default; the machine is shared.
+    AWS_METADATA_SERVICE_TIMEOUT: "10",
+    AWS_METADATA_SERVICE_NUM_ATTEMPTS: "3",
+    ...env,
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const { code, stdout, stderr } = await runProcess(python.executable, ["-c", BOTOCORE_SCRIPT], environment);
   if (code !== 0) throw new Error(`botocore exited with ${String(code)}: ${stderr}`);
   return JSON.parse(stdout) as BotocoreCredentials;
 }
@@ -194,7 +185,19 @@ export async function runCliProcess(
   env: Readonly<Record<string, string>>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const [command, ...rest] = CLI_COMMAND as [string, ...string[]];
-  const child = spawn(command, [...rest, ...args], { cwd: PACKAGE_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
+  return runProcess(command, [...rest, ...args], env);
+}
+
+/**
+ * Runs a process to its end in the package directory (where `--import tsx` resolves, and which credential_process
+ * commands inherit), keeping what it wrote.
+ */
+export async function runProcess(
+  command: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(command, args, { cwd: PACKAGE_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -4,6 +4,18 @@ import type { CliDeps } from "../src/roles-anywhere/cli-deps.js";
 
 const DAY_MS = 86_400_000;
 
+/**
+ * A configuration's flags for a run over {@link createTestCliDeps} with a fake provider: relative paths nothing reads
+ * and ARNs of role `reader` (the IMDS route's role name).
+ */
+export const FLAGS: readonly string[] = [
+  "--certificate", "tls.crt",
+  "--private-key", "tls.key",
+  "--trust-anchor-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/ta",
+  "--profile-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p",
+  "--role-arn", "arn:aws:iam::123456789012:role/apps/reader",
+];
+
 /** {@link CliDeps} for a test, with what the CLI wrote kept and its shutdown in the test's hands. */
 export interface TestCliDeps extends CliDeps {
   /** What the CLI wrote through the default `stdout` and `stderr`. */

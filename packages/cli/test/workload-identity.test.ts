@@ -1,36 +1,25 @@
 // `workload-identity explain|whoami`, run in process against a web identity world (OIDC issuer, STS emulator, a
 // projected token), as a pod with IRSA runs it.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { clearSharedCredentialCache } from "@workload-identity/credentials";
 import { findSecretLeaks, startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
+import { isolateEnvironment } from "@workload-identity/testing/vitest";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../src/workload-identity/run.js";
 
 const ROLE_ARN = "arn:aws:iam::111122223333:role/orders";
 
-let dir: string;
 let world: WebIdentityWorld;
 let token: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "cli-workload-identity-"));
   world = await startWebIdentityWorld({ roleArn: ROLE_ARN, namespace: "shop", serviceAccount: "orders", region: "us-east-1" });
 });
-afterAll(async () => {
-  await world.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => world.close());
 beforeEach(async () => {
   clearSharedCredentialCache();
   world.sts.clearFaults();
   // Nothing from this machine's AWS configuration, only the pod's variables.
-  for (const name of Object.keys(process.env)) if (name.startsWith("AWS_")) vi.stubEnv(name, undefined);
-  vi.stubEnv("AWS_CONFIG_FILE", join(dir, "no-config"));
-  vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(dir, "no-credentials"));
-  vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
-  for (const [name, value] of Object.entries(world.env)) vi.stubEnv(name, value);
+  isolateEnvironment(world.dir, world.env);
   token = await world.writeToken();
 });
 afterEach(() => vi.unstubAllEnvs());

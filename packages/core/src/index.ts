@@ -6,6 +6,7 @@ export { isRegisteredSecret, MIN_SECRET_LENGTH, registerSecret } from "./secret-
 export { looksLikeSecret } from "./secret-shapes.js";
 export { type ParsedArn, parseArn, parseRoleArn, ROLE_ARN_EXAMPLE } from "./aws/arn.js";
 export { isRegion, type RegionInput, resolveStsRegion } from "./aws/region.js";
+export { type StsCredentialsOutput, type StsSessionCredentials, stsSessionCredentials } from "./aws/sts-credentials.js";
 export {
   EXTERNAL_ID_PATTERN,
   EXTERNAL_ID_RULE,

@@ -1,4 +1,4 @@
-import { redact, WorkloadIdentityError } from "@workload-identity/core";
+import { describeError, redact, WorkloadIdentityError } from "@workload-identity/core";
 
 /** Which credential source a half configuration belongs to. */
 export type HalfConfiguredSource = "web-identity" | "pod-identity" | "roles-anywhere";
@@ -51,7 +51,7 @@ export class PodIdentityError extends WorkloadIdentityError {
     super(
       "POD_IDENTITY_FAILED",
       `EKS Pod Identity is configured (AWS_CONTAINER_CREDENTIALS_FULL_URI=${endpoint}) but getting credentials from it ` +
-        `failed: ${describeCause(cause)}. Check that the agent answers there (on EKS: the eks-pod-identity-agent ` +
+        `failed: ${describeError(cause)}. Check that the agent answers there (on EKS: the eks-pod-identity-agent ` +
         "add-on runs on the node and a pod identity association exists for this service account; for a sidecar: " +
         "it runs), and that the AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE file is mounted.",
       { cause },
@@ -92,7 +92,7 @@ export class SdkChainError extends WorkloadIdentityError {
     super(
       "SDK_CHAIN_NO_CREDENTIALS",
       "No workload identity is configured, and the AWS SDK's default chain (env keys, SSO, profiles, " +
-        `credential_process, container credentials, instance metadata) found no credentials: ${describeCause(cause)}. ` +
+        `credential_process, container credentials, instance metadata) found no credentials: ${describeError(cause)}. ` +
         "Configure a source (see `workload-identity explain`, from @workload-identity/cli), or sign in locally (aws sso login).",
       { cause, tryNextLink: true },
     );
@@ -108,7 +108,7 @@ export class SdkChainFailedError extends WorkloadIdentityError {
   constructor(cause: unknown) {
     super(
       "SDK_CHAIN_FAILED",
-      `No workload identity is configured, and the AWS SDK's default chain failed: ${describeCause(cause)}. Fix the ` +
+      `No workload identity is configured, and the AWS SDK's default chain failed: ${describeError(cause)}. Fix the ` +
         "profile or login it names (see `workload-identity explain`, from @workload-identity/cli).",
       { cause, tryNextLink: (cause as { tryNextLink?: unknown } | undefined)?.tryNextLink === true },
     );
@@ -117,28 +117,17 @@ export class SdkChainFailedError extends WorkloadIdentityError {
 
 /**
  * How the CLI and `explain` state an error: our errors (and the other workload-identity packages') by their message,
- * whose `code` is shown beside it; anything else as {@link describeCause} does.
+ * whose `code` is shown beside it; anything else as core's `describeError` does.
  */
 export function errorMessage(error: unknown): string {
   return error instanceof Error && typeof (error as { code?: unknown }).code === "string" && !isSystemError(error)
     ? redact(error.message)
-    : describeCause(error);
+    : describeError(error);
 }
 
 // Node's system errors carry a string `code` too (ECONNREFUSED), but their message alone lacks the context.
 const isSystemError = (error: Error) => typeof (error as { syscall?: unknown }).syscall === "string";
 
-/** A one-line description of an SDK error, redacted: name, message, and the service's error `Code` if it returned one. */
-export function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return redact(String(error));
-  const serviceCode = (error as { Code?: unknown }).Code;
-  const serviceMessage = (error as { Message?: unknown }).Message;
-  const extra =
-    typeof serviceCode === "string"
-      ? ` (${serviceCode}${typeof serviceMessage === "string" ? `: ${serviceMessage}` : ""})`
-      : "";
-  return redact(`${error.name}: ${error.message.split("\n")[0] ?? ""}${extra}`);
-}
 
 /** Codes of {@link AssumeRoleError}. */
 export type AssumeRoleErrorCode =

@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isolateEnvironment } from "@workload-identity/testing/vitest";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { isolateEnvironment } from "../test/env.js";
 import { type PodIdentityAgent, type SignedCallRecorder, startPodIdentityAgent, startSignedCallRecorder } from "../test/servers.js";
 import { explain } from "./explain.js";
 import { formatExplanation } from "./format-explanation.js";

@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { isolateEnvironment } from "@workload-identity/testing/vitest";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type PodIdentityAgent, type SignedCallRecorder, startPodIdentityAgent, startSignedCallRecorder } from "../test/servers.js";
-import { isolateEnvironment } from "../test/env.js";
 import { fromEnvironmentAware } from "./from-environment-aware.js";
 import { clearSharedCredentialCache, MAX_SHARED_CONFIGURATIONS } from "./shared-cache.js";
 

@@ -2,36 +2,27 @@
 // environment holds a bad role ARN: nothing waits forever, no token reaches any output (the process's own
 // unhandled-rejection report included), and a value is checked the same way wherever it comes from.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { childProcessEnv, findSecretLeaks, startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
+import { isolateEnvironment } from "@workload-identity/testing/vitest";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearSharedCredentialCache, explain, fromEnvironmentAware } from "../src/index.js";
-import { isolateEnvironment } from "./env.js";
 
 const ROLE_ARN = "arn:aws:iam::111122223333:role/orders";
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 
-let dir: string;
 let world: WebIdentityWorld;
 let token: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "credentials-hostile-"));
   world = await startWebIdentityWorld({ roleArn: ROLE_ARN, namespace: "shop", serviceAccount: "orders", region: "us-east-1" });
 });
-afterAll(async () => {
-  await world.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => world.close());
 beforeEach(async () => {
   clearSharedCredentialCache();
   world.sts.clearFaults();
-  isolateEnvironment(dir);
-  for (const [name, value] of Object.entries(world.env)) vi.stubEnv(name, value);
+  isolateEnvironment(world.dir, world.env);
   token = await world.writeToken();
 });
 afterEach(() => vi.unstubAllEnvs());
@@ -63,7 +54,7 @@ describe("an STS that quotes the request (and so the token) back", () => {
     const program = 'import { fromEnvironmentAware } from "@workload-identity/credentials"; await fromEnvironmentAware()();';
     const run = promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", program], {
       cwd: PACKAGE_DIR,
-      env: childProcessEnv({ HOME: dir, ...world.env }),
+      env: childProcessEnv({ HOME: world.dir, ...world.env }),
     });
     const failure = (await run.catch((caught: unknown) => caught)) as { code?: number; stdout: string; stderr: string };
     expect(failure.code).toBe(1);

@@ -15,6 +15,7 @@ import { CreateBucketCommand, ListBucketsCommand, S3Client } from "@aws-sdk/clie
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { RefreshEvent } from "@workload-identity/refresh";
 import { movableClockUnavailableReason, radosgwUnavailableReason } from "@workload-identity/testing";
+import { isolateEnvironment } from "@workload-identity/testing/vitest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   AssumeRoleError,
@@ -25,7 +26,6 @@ import {
   formatExplanation,
   fromEnvironmentAware,
 } from "../src/index.js";
-import { isolateEnvironment } from "./env.js";
 import { type RadosgwWorld, startRadosgwWorld } from "./radosgw-world.js";
 
 const unavailable = radosgwUnavailableReason();

@@ -5,9 +5,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RefreshEvent } from "@workload-identity/refresh";
+import { isolateEnvironment } from "@workload-identity/testing/vitest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearSharedCredentialCache, explain, formatExplanation, fromEnvironmentAware } from "../src/index.js";
-import { isolateEnvironment } from "./env.js";
 import { assumeRoleResponse, fakeSts, stsError } from "./fake-sts.js";
 
 const ROLE_B = "arn:aws:iam::444455556666:role/reports";

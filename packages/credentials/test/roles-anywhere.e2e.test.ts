@@ -4,9 +4,9 @@ import { createPrivateKey } from "node:crypto";
 import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { type RolesAnywhereWorld, startRolesAnywhereWorld } from "@workload-identity/testing";
+import { isolateEnvironment } from "@workload-identity/testing/vitest";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearSharedCredentialCache, explain, formatExplanation, fromEnvironmentAware } from "../src/index.js";
-import { isolateEnvironment } from "./env.js";
 import { type SignedCallRecorder, startSignedCallRecorder } from "./servers.js";
 
 const TRUST_ANCHOR_ARN = "arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/a1b2c3d4-0000-4000-8000-000000000001";
@@ -40,8 +40,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   clearSharedCredentialCache();
-  isolateEnvironment(world.dir);
-  for (const [name, value] of Object.entries(world.env)) vi.stubEnv(name, value);
+  isolateEnvironment(world.dir, world.env);
   vi.stubEnv("AWS_ROLES_ANYWHERE_SESSION_DURATION", "1800");
 });
 afterEach(() => {

@@ -1,31 +1,23 @@
 // End to end in a web identity world (a kubelet-style projected token, an OIDC issuer and the STS emulator), with
 // real SDK clients.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { startWebIdentityWorld, type WebIdentityWorld } from "@workload-identity/testing";
+import { isolateEnvironment } from "@workload-identity/testing/vitest";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearSharedCredentialCache, explain, fromEnvironmentAware, whoami } from "../src/index.js";
-import { isolateEnvironment } from "./env.js";
 
 const ROLE_ARN = "arn:aws:iam::111122223333:role/orders";
 
-let dir: string;
 let world: WebIdentityWorld;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "credentials-e2e-"));
   world = await startWebIdentityWorld({ roleArn: ROLE_ARN, namespace: "shop", serviceAccount: "orders", region: "us-east-1" });
 });
-afterAll(async () => {
-  await world.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => world.close());
 beforeEach(async () => {
   clearSharedCredentialCache();
-  isolateEnvironment(dir);
-  for (const [name, value] of Object.entries(world.env)) vi.stubEnv(name, value);
+  isolateEnvironment(world.dir, world.env);
   await world.writeToken();
 });
 afterEach(() => {
@@ -69,7 +61,7 @@ describe("web identity end to end", () => {
     vi.stubEnv("AWS_WEB_IDENTITY_TOKEN_FILE", undefined);
     vi.stubEnv("AWS_ROLE_ARN", undefined);
     vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/v1/credentials");
-    vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", join(dir, "unused"));
+    vi.stubEnv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", join(world.dir, "unused"));
     const init = { webIdentity: { webIdentityTokenFile: world.tokenDir.tokenFile, roleArn: ROLE_ARN } };
     const client = new STSClient({ credentials: fromEnvironmentAware(init) });
     const identity = await client.send(new GetCallerIdentityCommand({}));

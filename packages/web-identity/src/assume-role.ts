@@ -1,6 +1,12 @@
 import type { AssumeRoleWithWebIdentityCommandInput, STSClient, STSClientConfig } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsIdentityProperties, Logger } from "@aws-sdk/types";
-import { backoffCeilingMs, fullJitterDelayMs, resolveStsRegion } from "@workload-identity/core";
+import {
+  backoffCeilingMs,
+  fullJitterDelayMs,
+  resolveStsRegion,
+  type StsCredentialsOutput,
+  stsSessionCredentials,
+} from "@workload-identity/core";
 import { StsRequestError, type StsRequestErrorCode, WebIdentityConfigurationError } from "./errors.js";
 import { ENV_STS_REGIONAL_ENDPOINTS, readEnv } from "./environment.js";
 
@@ -162,33 +168,16 @@ async function resolveRegion(
   );
 }
 
-function toCredentials(output: {
-  Credentials?: { AccessKeyId?: string | undefined; SecretAccessKey?: string | undefined; SessionToken?: string | undefined; Expiration?: Date | undefined } | undefined;
-  AssumedRoleUser?: { Arn?: string | undefined } | undefined;
-  $metadata?: { requestId?: string | undefined };
-}): AwsCredentialIdentity {
-  const credentials = output.Credentials;
-  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken || !credentials.Expiration) {
+function toCredentials(output: StsCredentialsOutput & { $metadata?: { requestId?: string | undefined } }): AwsCredentialIdentity {
+  const credentials = stsSessionCredentials(output);
+  if (credentials === undefined) {
     throw new StsRequestError(
       "STS_INVALID_RESPONSE",
       { stsCode: "InvalidResponse", stsMessage: "the response has no complete Credentials.", requestId: output.$metadata?.requestId, httpStatusCode: 200 },
       "Check that the STS endpoint (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or clientConfig.endpoint) is really STS.",
     );
   }
-  const accountId = parseAccountId(output.AssumedRoleUser?.Arn);
-  return {
-    accessKeyId: credentials.AccessKeyId,
-    secretAccessKey: credentials.SecretAccessKey,
-    sessionToken: credentials.SessionToken,
-    expiration: credentials.Expiration,
-    ...(accountId === undefined ? {} : { accountId }),
-  };
-}
-
-/** `arn:aws:sts::123456789012:assumed-role/NAME/SESSION` → `123456789012`. */
-export function parseAccountId(arn: string | undefined): string | undefined {
-  const account = arn?.split(":")[4];
-  return account !== undefined && /^\d{12}$/.test(account) ? account : undefined;
+  return credentials;
 }
 
 interface SdkError {

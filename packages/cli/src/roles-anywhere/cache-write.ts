@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { chmod, lstat, mkdir, open, rename, unlink } from "node:fs/promises";
+import { chmod, lstat, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { AwsCredentialIdentity } from "@aws-sdk/types";
+import { writePrivateFile } from "@workload-identity/core";
 import type { CacheFileContent, CacheKey } from "./cache.js";
 
 /** When cached credentials were obtained, and until when to reuse them (both in milliseconds since the epoch). */
@@ -35,18 +35,5 @@ export async function writeCachedCredentials(
     expiration: credentials.expiration.toISOString(),
     ...(credentials.accountId === undefined ? {} : { accountId: credentials.accountId }),
   };
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  const handle = await open(temporary, "wx", 0o600);
-  try {
-    await handle.writeFile(JSON.stringify(content));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temporary, file);
-  } catch (error) {
-    await unlink(temporary).catch(() => undefined);
-    throw error;
-  }
+  await writePrivateFile(file, JSON.stringify(content));
 }

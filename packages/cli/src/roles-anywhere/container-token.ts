@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { open, readFile, rename, unlink } from "node:fs/promises";
+import { readFile, unlink } from "node:fs/promises";
+import { writePrivateFile } from "@workload-identity/core";
 import { ContainerTokenFileError } from "./errors.js";
 
 /** The authorization token of the container-credentials route. */
@@ -88,19 +89,9 @@ export async function prepareContainerToken(
 }
 
 async function writeAtomically(file: string, token: string): Promise<void> {
-  // A random suffix, not only the pid: in a container the pid is the same at every restart, and an emptyDir keeps a
-  // temporary file left by a crash.
-  const temporary = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   try {
-    const handle = await open(temporary, "wx", 0o600);
-    try {
-      await handle.writeFile(token);
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, file);
+    await writePrivateFile(file, token);
   } catch (error) {
-    await unlink(temporary).catch(() => undefined);
     throw new ContainerTokenFileError(file, "cannot be written", { cause: error });
   }
 }

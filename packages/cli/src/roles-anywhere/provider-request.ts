@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { ENV_RA_PKCS11_PIN, readEnv } from "@workload-identity/core";
+import { ENV_RA_PKCS11_PIN, readEnv, readSecretFile } from "@workload-identity/core";
 import type { RefreshOptions } from "@workload-identity/refresh";
 import type { SigningConfig } from "./args.js";
 import { CliUsageError } from "./errors.js";
@@ -20,11 +19,11 @@ export async function providerRequest(
   let passphrase: string | undefined;
   if (signing.passphraseFile !== undefined) {
     try {
-      passphrase = (await readFile(signing.passphraseFile, "utf8")).replace(/\r?\n$/, "");
+      // The one rule for a secret's file: one trailing line ending dropped, the secret registered for redaction.
+      passphrase = await readSecretFile(signing.passphraseFile);
     } catch (error) {
       throw new CliUsageError(`Cannot read --private-key-passphrase-file ${signing.passphraseFile}.`, { cause: error });
     }
-    log.addSecret(passphrase);
   }
   const pkcs11Pin = await readPin(signing, env);
   log.addSecret(pkcs11Pin);
@@ -34,7 +33,7 @@ export async function providerRequest(
 async function readPin(signing: SigningConfig, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (signing.pkcs11.pinFile === undefined) return readEnv(ENV_RA_PKCS11_PIN, env);
   try {
-    return (await readFile(signing.pkcs11.pinFile, "utf8")).replace(/\r?\n$/, "");
+    return await readSecretFile(signing.pkcs11.pinFile);
   } catch (error) {
     throw new CliUsageError(`Cannot read --pkcs11-pin-file ${signing.pkcs11.pinFile}.`, { cause: error });
   }

@@ -4,21 +4,14 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CertificateMaterialError } from "@workload-identity/roles-anywhere";
 import { createClock, createFakeSource, createSessionError, PLANTED } from "../../test/cli-support.js";
-import { createTestCliDeps } from "../../test/test-cli-deps.js";
+import { createTestCliDeps, FLAGS } from "../../test/test-cli-deps.js";
 import type { CertificateDates } from "./certificate-expiry.js";
-import { type CliDeps, type ProviderRequest, runCli } from "./run.js";
+import { type ProviderRequest, runCli } from "./run.js";
 
 // Polls, never sleeps; generous, as the machine is shared.
 const WAIT = { timeout: 15_000, interval: 10 };
 
 const DAY_MS = 86_400_000;
-const FLAGS = [
-  "--certificate", "tls.crt",
-  "--private-key", "tls.key",
-  "--trust-anchor-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/ta",
-  "--profile-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p",
-  "--role-arn", "arn:aws:iam::123456789012:role/apps/reader",
-];
 
 let dir: string;
 beforeEach(async () => {
@@ -26,9 +19,10 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-function harness(certificateValidForMs = 90 * DAY_MS) {
+/** @param credentialLifetimeMs - how long the fake source's credentials live (as long as the session asked for) */
+function harness(certificateValidForMs = 90 * DAY_MS, credentialLifetimeMs = 3_600_000) {
   const clock = createClock();
-  const fake = createFakeSource(clock);
+  const fake = createFakeSource(clock, credentialLifetimeMs);
   const requests: ProviderRequest[] = [];
   let inspected = 0;
   const deps = createTestCliDeps({
@@ -271,17 +265,8 @@ describe("roles-anywhere serve", () => {
   ])(
     "hands out over IMDS, while refreshes succeed, only credentials that botocore will not use past their expiry (--session-duration %i)",
     async (seconds, minimumLeftMs) => {
-      const h = harness();
-      // The fake source lives as long as the session asked for.
-      const fake = createFakeSource(h.clock, seconds * 1000);
-      const deps: CliDeps = { ...h.deps, createProvider: (request) => fake.provider(request.refresh) };
-      const exit = runCli(["serve", ...FLAGS, "--port", "0", "--session-duration", String(seconds)], deps);
-      let origin = "";
-      await vi.waitFor(() => {
-        const line = h.logLines().find((entry) => entry.msg === "serving credentials");
-        if (line === undefined) throw new Error("not serving yet");
-        origin = `http://127.0.0.1:${String(line.port)}`;
-      }, WAIT);
+      const h = harness(90 * DAY_MS, seconds * 1000);
+      const { exit, origin } = await start(h, ["--session-duration", String(seconds)]);
       const keys = new Set<string>();
       for (let minute = 0; minute < (2 * seconds) / 60; minute += 1) {
         const response = await imdsCredentials(origin);

@@ -2,24 +2,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTestCliDeps, type TestCliDeps } from "../../test/test-cli-deps.js";
+import { createTestCliDeps, FLAGS, type TestCliDeps } from "../../test/test-cli-deps.js";
 
 // The AWS CLI starts `credential_process` once per command: a cached answer, `--help` and `--version` must load
 // nothing but the CLI's own start path. The SDK packages (behind every error class of the library) cost more than
-// the rest of the run; loading one here fails the import.
-for (const heavy of ["@workload-identity/refresh", "@smithy/property-provider", "@aws-sdk/credential-providers"]) {
-  vi.doMock(heavy, () => {
-    throw new Error(`the start path loaded ${heavy}`);
-  });
-}
+// the rest of the run; loading one there fails the import.
+const HEAVY = ["@workload-identity/refresh", "@smithy/property-provider", "@aws-sdk/credential-providers"];
 
-const FLAGS = [
-  "--certificate", "tls.crt",
-  "--private-key", "tls.key",
-  "--trust-anchor-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/ta",
-  "--profile-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p",
-  "--role-arn", "arn:aws:iam::123456789012:role/apps/reader",
-];
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 
 describe("the CLI's start path", () => {
@@ -43,6 +32,14 @@ describe("the CLI's start path", () => {
       { accessKeyId: "ASIACACHED", secretAccessKey: "cached-secret", sessionToken: "cached-token", expiration: new Date(NOW + 3_600_000) },
       { obtainedAt: NOW - 60_000, reuseUntil: NOW + 2_700_000 },
     );
+    // Writing it loaded what a run that fetched credentials loads: forget it all, so the start path below is measured
+    // from an empty module registry, and forbid the heavy packages from here on.
+    vi.resetModules();
+    for (const heavy of HEAVY) {
+      vi.doMock(heavy, () => {
+        throw new Error(`the start path loaded ${heavy}`);
+      });
+    }
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 

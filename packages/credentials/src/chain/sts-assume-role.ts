@@ -2,8 +2,8 @@
 // the first chained refresh, so configurations without `assumeRole` never load it for this.
 import type { AssumeRoleCommandOutput } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsIdentityProperties } from "@aws-sdk/types";
-import { ENV_STS_REGIONAL_ENDPOINTS, parseArn, readEnv, resolveStsRegion } from "@workload-identity/core";
-import { AssumeRoleError, type AssumeRoleErrorCode, describeCause } from "../errors.js";
+import { describeError, ENV_STS_REGIONAL_ENDPOINTS, readEnv, resolveStsRegion, stsSessionCredentials } from "@workload-identity/core";
+import { AssumeRoleError, type AssumeRoleErrorCode } from "../errors.js";
 import type { ResolvedAssumeRoleOptions } from "./assume-role-options.js";
 
 export type CallerClientConfig = NonNullable<AwsIdentityProperties["callerClientConfig"]>;
@@ -73,8 +73,8 @@ function noAnswer(): { stsCode: undefined; requestId: undefined; httpStatusCode:
 }
 
 function toCredentials(output: AssumeRoleCommandOutput, roleArn: string): AwsCredentialIdentity {
-  const credentials = output.Credentials;
-  if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken || !credentials.Expiration) {
+  const credentials = stsSessionCredentials(output);
+  if (credentials === undefined) {
     throw new AssumeRoleError(
       "ASSUME_ROLE_FAILED",
       roleArn,
@@ -82,14 +82,7 @@ function toCredentials(output: AssumeRoleCommandOutput, roleArn: string): AwsCre
       "the answer has no complete Credentials: is the endpoint (AWS_ENDPOINT_URL_STS, clientConfig.endpoint) really STS?",
     );
   }
-  const account = parseArn(output.AssumedRoleUser?.Arn ?? "")?.accountId;
-  return {
-    accessKeyId: credentials.AccessKeyId,
-    secretAccessKey: credentials.SecretAccessKey,
-    sessionToken: credentials.SessionToken,
-    expiration: credentials.Expiration,
-    ...(account ? { accountId: account } : {}),
-  };
+  return credentials;
 }
 
 /** STS's error as an {@link AssumeRoleError} naming the role asked for; ours pass through. */
@@ -109,7 +102,7 @@ export function toAssumeRoleError(error: unknown, roleArn: string, baseRefused: 
     code,
     roleArn,
     { stsCode, requestId: sdkError.$metadata?.requestId, httpStatusCode },
-    `${describeCause(error)}.`,
+    `${describeError(error)}.`,
     error,
   );
 }

@@ -1,6 +1,7 @@
 // IAM Roles Anywhere in process: the AWS_ROLES_ANYWHERE_* variables (or the rolesAnywhere option), CreateSession
 // signed by @workload-identity/roles-anywhere's source, loaded when first called.
 import {
+  describeError,
   ENV_RA_CERTIFICATE,
   ENV_RA_CERTIFICATE_CHAIN,
   ENV_RA_ENDPOINT,
@@ -24,7 +25,7 @@ import {
   type RolesAnywhereSourceInit,
 } from "@workload-identity/roles-anywhere";
 import { ROLES_ANYWHERE_OPTIONAL, ROLES_ANYWHERE_REQUIRED } from "../env.js";
-import { describeCause, HalfConfiguredError, InvalidEnvironmentValueError, PassphraseFileError } from "../errors.js";
+import { HalfConfiguredError, InvalidEnvironmentValueError, PassphraseFileError } from "../errors.js";
 import type { Explanation } from "../explanation.js";
 import { lazyProvider } from "../lazy-provider.js";
 import type { Detection, SourceModule } from "./source-module.js";
@@ -135,7 +136,7 @@ export const rolesAnywhereSource: SourceModule<RolesAnywhereConfig> = {
       }
       if (summary.keyMatches === false) warnings.push("The Roles Anywhere private key does not match the certificate's public key.");
     } catch (error) {
-      section.certificateError = describeCause(error);
+      section.certificateError = describeError(error);
       warnings.push(`The Roles Anywhere certificate cannot be read: ${section.certificateError}`);
     }
     return { rolesAnywhere: section };

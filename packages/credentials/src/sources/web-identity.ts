@@ -2,6 +2,7 @@
 // AWS_ROLE_ARN, exchanged at STS by @workload-identity/web-identity's source, loaded when first called.
 import { readFile } from "node:fs/promises";
 import {
+  describeError,
   ENV_ROLE_ARN,
   ENV_ROLE_SESSION_NAME,
   ENV_WEB_IDENTITY_TOKEN_FILE,
@@ -11,7 +12,7 @@ import {
   readEnv,
 } from "@workload-identity/core";
 import { createTokenFileSource, describeWebIdentityToken, type TokenFileSourceInit } from "@workload-identity/web-identity";
-import { describeCause, HalfConfiguredError, InvalidEnvironmentValueError } from "../errors.js";
+import { HalfConfiguredError, InvalidEnvironmentValueError } from "../errors.js";
 import type { Explanation } from "../explanation.js";
 import { displayPath } from "../redact.js";
 import type { SourceModule } from "./source-module.js";
@@ -97,7 +98,7 @@ export const webIdentitySource: SourceModule<TokenFileSourceInit> = {
       if (expired === true) warnings.push(`The web identity token expired at ${claims.expiresAt?.toISOString()}: ${STALE_TOKEN_HINT}`);
     } catch (error) {
       // The token module's messages describe the problem, never the token.
-      section.tokenError = describeCause(error);
+      section.tokenError = describeError(error);
       warnings.push(`The web identity token cannot be decoded: ${section.tokenError}`);
     }
     return { webIdentity: section };

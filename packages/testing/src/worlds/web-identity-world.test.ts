@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { fromTokenFile } from "@workload-identity/web-identity";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +21,14 @@ describe(startWebIdentityWorld.name, () => {
       AWS_REGION: "eu-west-1",
       AWS_ENDPOINT_URL_STS: world.sts.endpoint,
     });
+  });
+
+  it("keeps the projected volume in its private directory, and removes both on close", async () => {
+    const other = await startWebIdentityWorld({ now: () => NOW });
+    expect(other.tokenDir.dir).toBe(join(other.dir, "serviceaccount"));
+    expect((await stat(other.tokenDir.tokenFile)).isFile()).toBe(true);
+    await other.close();
+    await expect(stat(other.dir)).rejects.toMatchObject({ code: "ENOENT" });
   });
 
   it("starts with a fresh token of the pod's service account, dated by the world's clock", async () => {

@@ -1,5 +1,8 @@
 // An EKS pod's web identity world on loopback: the cluster's OIDC issuer, an STS that trusts it for a role, and the
 // kubelet's projected token — what tests, benchmarks, the demo and the example start instead of wiring the three.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ENV_REGION, ENV_ROLE_ARN, ENV_WEB_IDENTITY_TOKEN_FILE } from "@workload-identity/core";
 import { type OidcIssuer, startOidcIssuer } from "../oidc/issuer.js";
 import type { MintServiceAccountTokenOptions } from "../oidc/service-account-token.js";
@@ -48,8 +51,10 @@ export interface WebIdentityWorld {
   readonly issuer: OidcIssuer;
   /** The STS emulator, trusting {@link WebIdentityWorld.issuer} for {@link WebIdentityWorld.roleArn}. */
   readonly sts: StsEmulator;
-  /** The projected volume; it holds a fresh token from the start. */
+  /** The projected volume, `serviceaccount/` in {@link WebIdentityWorld.dir}; it holds a fresh token from the start. */
   readonly tokenDir: ProjectedTokenDir;
+  /** A private temporary directory for a test's files (a HOME, config paths that do not exist); removed by `close`. */
+  readonly dir: string;
   readonly roleArn: string;
   readonly region: string;
   /** The pod's `sub`: `system:serviceaccount:NAMESPACE:SERVICE_ACCOUNT`. */
@@ -59,7 +64,7 @@ export interface WebIdentityWorld {
   mintToken(claims?: MintServiceAccountTokenOptions): Promise<string>;
   /** Mints a token and publishes it in the projected volume as the kubelet does; returns it. */
   writeToken(claims?: MintServiceAccountTokenOptions): Promise<string>;
-  /** Stops the issuer and STS and removes the projected volume. */
+  /** Stops the issuer and STS and removes {@link WebIdentityWorld.dir} with the projected volume. */
   close(): Promise<void>;
 }
 
@@ -71,7 +76,7 @@ export async function startWebIdentityWorld(options: WebIdentityWorldOptions = {
   const namespace = options.namespace ?? "default";
   const serviceAccount = options.serviceAccount ?? "app";
   const subject = `system:serviceaccount:${namespace}:${serviceAccount}`;
-  const { issuer, sts, tokenDir } = await startParts(async (started) => {
+  const { issuer, sts, tokenDir, dir } = await startParts(async (started) => {
     const issuer = await startOidcIssuer({ now });
     started(issuer.close);
     const sts = await startStsEmulator({
@@ -81,9 +86,10 @@ export async function startWebIdentityWorld(options: WebIdentityWorldOptions = {
       ...(options.credentialLifetimeSeconds === undefined ? {} : { credentialLifetimeSeconds: options.credentialLifetimeSeconds }),
     });
     started(sts.close);
-    const tokenDir = await createProjectedTokenDir({ now });
-    started(tokenDir.remove);
-    return { issuer, sts, tokenDir };
+    const dir = await mkdtemp(join(tmpdir(), "web-identity-world-"));
+    started(() => rm(dir, { recursive: true, force: true }));
+    const tokenDir = await createProjectedTokenDir({ now, dir: join(dir, "serviceaccount") });
+    return { issuer, sts, tokenDir, dir };
   });
   const mintToken = (claims: MintServiceAccountTokenOptions = {}) =>
     issuer.mintServiceAccountToken({ namespace, serviceAccount, lifetimeSeconds: options.tokenLifetimeSeconds ?? 3600, ...claims });
@@ -92,7 +98,7 @@ export async function startWebIdentityWorld(options: WebIdentityWorldOptions = {
     await tokenDir.write(token);
     return token;
   };
-  const close = () => closeAll([sts.close, issuer.close, tokenDir.remove]);
+  const close = () => closeAll([sts.close, issuer.close, () => rm(dir, { recursive: true, force: true })]);
   await writeToken().catch(async (error: unknown) => {
     await close().catch(() => undefined);
     throw error;
@@ -101,6 +107,7 @@ export async function startWebIdentityWorld(options: WebIdentityWorldOptions = {
     issuer,
     sts,
     tokenDir,
+    dir,
     roleArn,
     region,
     subject,
