@@ -1,6 +1,6 @@
 import type { AwsCredentialIdentityProvider, Logger } from "@aws-sdk/types";
 import type { Environment } from "@workload-identity/core";
-import { type RefreshOptions, withRefresh } from "@workload-identity/refresh";
+import { type RefreshOptions, refreshOptionsAbove, withRefresh } from "@workload-identity/refresh";
 import type { AssumeRoleOptions } from "./chain/assume-role-options.js";
 import { createChainedSource } from "./chain/chained-source.js";
 import { NoCredentialSourceError } from "./errors.js";
@@ -79,7 +79,9 @@ function compose(init: FromEnvironmentAwareInit, env: Environment): SharedEntry 
     const error = new NoCredentialSourceError();
     return { provider: () => Promise.reject(error), decision, state };
   }
-  const refresh = observeRefresh(refreshOptionsOf(init), state, decision.source, init.logger);
+  // Roles Anywhere's own timeoutMs may be longer than the cache's default deadline, which must then stay above it.
+  const sourceTimeoutMs = decision.source === "roles-anywhere" ? init.rolesAnywhere?.timeoutMs : undefined;
+  const refresh = observeRefresh(refreshOptionsAbove(refreshOptionsOf(init), sourceTimeoutMs), state, decision.source, init.logger);
   try {
     const source = decision.bound.create({ logger: init.logger, state });
     const chosen = init.assumeRole === undefined ? source : chainedSource(source, init.assumeRole, init, state, decision.source);

@@ -9,8 +9,10 @@ export {
 export { formatLogFields, type RefreshLogEntry, refreshEventLogEntry } from "./event-log.js";
 export type { RefreshEvent, RefreshEventType, RefreshReason } from "./events.js";
 export {
+  DEFAULT_REFRESH_TIMEOUT_MS,
   defaultRefreshBeforeMs,
   type RefreshOptions,
+  refreshOptionsAbove,
   type RetryOptions,
   type SetTimer,
   validateRefreshOptions,

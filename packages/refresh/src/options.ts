@@ -112,6 +112,21 @@ export function defaultRefreshBeforeMs(lifetimeMs: number): number {
  * Checks `withRefresh` options without making a cache: for a composer that applies the cache later but must refuse
  * bad options now. Throws a `TypeError` naming the bad option.
  */
+/** The default of {@link RefreshOptions.refreshTimeoutMs}. */
+export const DEFAULT_REFRESH_TIMEOUT_MS = 30_000;
+/** What a refresh needs beyond its source's network deadline: reading files, a token login, signing. */
+const SOURCE_DEADLINE_MARGIN_MS = 5_000;
+
+/**
+ * `options` with a refresh deadline above a source's own network deadline: a source given a `timeoutMs` longer than
+ * the default refresh deadline would otherwise be cut short by it. A `refreshTimeoutMs` the caller set is kept.
+ */
+export function refreshOptionsAbove(options: RefreshOptions, sourceTimeoutMs: number | undefined): RefreshOptions {
+  if (options.refreshTimeoutMs !== undefined || sourceTimeoutMs === undefined) return options;
+  if (sourceTimeoutMs + SOURCE_DEADLINE_MARGIN_MS <= DEFAULT_REFRESH_TIMEOUT_MS) return options;
+  return { ...options, refreshTimeoutMs: sourceTimeoutMs + SOURCE_DEADLINE_MARGIN_MS };
+}
+
 export function validateRefreshOptions(options: RefreshOptions | undefined): void {
   resolveRefreshOptions(options);
 }
@@ -123,7 +138,7 @@ export function resolveRefreshOptions(options: RefreshOptions = {}): ResolvedRef
     refreshBeforeMs: options.refreshBeforeMs,
     mustRefreshBeforeMs: options.mustRefreshBeforeMs ?? MINUTE_MS,
     jitter: options.jitter ?? true,
-    refreshTimeoutMs: options.refreshTimeoutMs ?? 30_000,
+    refreshTimeoutMs: options.refreshTimeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS,
     baseDelayMs: retry.baseDelayMs ?? 1_000,
     maxDelayMs: retry.maxDelayMs ?? 5 * MINUTE_MS,
     maxDelayWithoutCredentialsMs: retry.maxDelayWithoutCredentialsMs ?? 15_000,
