@@ -26,6 +26,8 @@ export interface SigningConfig {
   readonly roleSessionName: string | undefined;
   /** `--timeout-ms`: how long one CreateSession may take; `undefined` leaves the library's default (10000). */
   readonly timeoutMs: number | undefined;
+  /** `--with-proxy`: CreateSession through `HTTPS_PROXY` / `HTTP_PROXY`, minus `NO_PROXY` (the library's `proxy: "env"`). */
+  readonly withProxy?: boolean;
 }
 
 /** A parsed command line. */
@@ -70,6 +72,7 @@ const signingOptions = {
   endpoint: { type: "string" },
   "role-session-name": { type: "string" },
   "timeout-ms": { type: "string" },
+  "with-proxy": { type: "boolean" },
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
@@ -151,6 +154,7 @@ function parseSigning(command: string, values: Record<string, string | boolean |
     roleSessionName: optionalString(values, "role-session-name"),
     // At most what a timer can wait (2^31 - 1 ms, about 24 days).
     timeoutMs: parseOptionalInteger(values, "timeout-ms", 1, 2_147_483_647),
+    ...(values["with-proxy"] === true ? { withProxy: true } : {}),
   };
 }
 

@@ -126,7 +126,7 @@ describe("roles-anywhere credential-process", () => {
     const h = harness();
     expect(await runCli(["credential-process", "--certificate", "c"], h.deps)).toBe(2);
     expect(h.stderr).toHaveLength(1);
-    expect(h.stderr[0]).toMatch(/^roles-anywhere: CLI_USAGE: .*--private-key.*\n$/);
+    expect(h.stderr[0]).toMatch(/^roles-anywhere: CLI_USAGE: .*--trust-anchor-arn.*\n$/);
   });
 
   it("never prints the passphrase, even when an error message carries it", async () => {

@@ -21,6 +21,8 @@ Flags of both commands:
   --endpoint URL                      CreateSession endpoint (default: rolesanywhere.REGION.amazonaws.com)
   --role-session-name NAME
   --timeout-ms MS                     how long one CreateSession may take, default 10000
+  --with-proxy                        send CreateSession through HTTPS_PROXY / HTTP_PROXY, except hosts in
+                                      NO_PROXY (without it, the proxy variables are ignored)
   --debug                             also print debug log lines
 
 credential-process:
