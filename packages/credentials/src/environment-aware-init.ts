@@ -1,4 +1,5 @@
 import type { Logger } from "@aws-sdk/types";
+import type { ProxySetting } from "@workload-identity/core";
 import type { RefreshOptions } from "@workload-identity/refresh";
 import type { FromRolesAnywhereInit } from "@workload-identity/roles-anywhere";
 import type { FromTokenFileInit } from "@workload-identity/web-identity";
@@ -35,6 +36,13 @@ export interface FromEnvironmentAwareInit {
    * windows for the base set's cache, whose events go to the logger but not to `onEvent`).
    */
   refresh?: RefreshOptions;
+  /**
+   * Send the chosen source's calls to AWS — STS AssumeRoleWithWebIdentity, IAM Roles Anywhere CreateSession — through
+   * an HTTP proxy: `"env"` (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`) or a proxy URL. A `proxy` inside `webIdentity`
+   * or `rolesAnywhere` wins. EKS Pod Identity (a link-local agent), the SDK chain fallback and `assumeRole` do not use it.
+   * @defaultValue no proxy, whatever the environment says
+   */
+  proxy?: ProxySetting;
   /** Receives the choice (once, at `info`), refresh state changes and the SDK's debug lines. @defaultValue none */
   logger?: Logger;
 }

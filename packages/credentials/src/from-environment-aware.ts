@@ -83,7 +83,7 @@ function compose(init: FromEnvironmentAwareInit, env: Environment): SharedEntry 
   const sourceTimeoutMs = decision.source === "roles-anywhere" ? init.rolesAnywhere?.timeoutMs : undefined;
   const refresh = observeRefresh(refreshOptionsAbove(refreshOptionsOf(init), sourceTimeoutMs), state, decision.source, init.logger);
   try {
-    const source = decision.bound.create({ logger: init.logger, state });
+    const source = decision.bound.create({ logger: init.logger, state, proxy: init.proxy });
     const chosen = init.assumeRole === undefined ? source : chainedSource(source, init.assumeRole, init, state, decision.source);
     return { provider: withRefresh(chosen, refresh), decision, state };
   } catch (caught) {

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from "@workload-identity/core";
+import { InvalidOptionError, proxySettingProblem } from "@workload-identity/core";
 import { validateRefreshOptions } from "@workload-identity/refresh";
 import { validateAssumeRoleOptions } from "./chain/assume-role-options.js";
 import type { FromEnvironmentAwareInit } from "./environment-aware-init.js";
@@ -36,6 +36,8 @@ export function validateEnvironmentAwareInit(init: FromEnvironmentAwareInit): vo
       }
     }
   }
+  const proxyProblem = init.proxy === undefined ? undefined : proxySettingProblem(init.proxy, "fromEnvironmentAware: proxy");
+  if (proxyProblem !== undefined) throw new InvalidOptionError(proxyProblem);
   validatePodIdentityOptions(init.podIdentity);
   if (init.assumeRole !== undefined) validateAssumeRoleOptions(init.assumeRole);
   validateRefreshOptions(init.refresh);

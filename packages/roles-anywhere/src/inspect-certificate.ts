@@ -44,7 +44,7 @@ export async function inspectCertificate(input: {
 }): Promise<CertificateSummary> {
   const certificateInput = await readInput(input.certificate, "certificate");
   const bundle = isPkcs12(certificateInput)
-    ? readPkcs12Material(certificateInput, { keyInput: undefined, chainInput: undefined, passphrase: input.passphrase })
+    ? await readPkcs12Material(certificateInput, { keyInput: undefined, chainInput: undefined, passphrase: input.passphrase })
     : undefined;
   const [certificate] = bundle === undefined ? parseCertificates(certificateInput, "ROLES_ANYWHERE_INVALID_CERTIFICATE") : [bundle.certificate];
   if (certificate === undefined) throw new Error("unreachable: parseCertificates returns at least one certificate");

@@ -66,7 +66,7 @@ export async function loadCredentialMaterial(source: CredentialMaterialSource, n
   // From now on the redaction rule removes the passphrase from any message, whoever writes it.
   registerSecret(source.passphrase);
   const found = isPkcs12(certificateInput)
-    ? readPkcs12Material(certificateInput, { keyInput, chainInput, passphrase: source.passphrase })
+    ? await readPkcs12Material(certificateInput, { keyInput, chainInput, passphrase: source.passphrase })
     : readPemMaterial(certificateInput, keyInput, chainInput, source.passphrase);
   const { certificate, chain, privateKey } = found;
   checkChainSize(chain, found.chainName);

@@ -1,11 +1,14 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
-import forge from "node-forge";
+import type Forge from "node-forge";
 import { CertificateMaterialError } from "./errors.js";
 import { capitalize, passphraseIncorrect, passphraseRequired, type ReadInput } from "./material.js";
 
 // PKCS#12 (.p12/.pfx) bundles: the leaf, its chain and its key in one file. node:crypto cannot take a bundle apart, so
 // node-forge does; it reads what OpenSSL 3 writes by default (PBES2, AES-256-CBC, HMAC-SHA256 MAC) and with -legacy
 // (SHA-1, 3DES, RC2-40). Certificates and keys leave forge as DER and are parsed by node:crypto like any other.
+// node-forge is loaded at the first bundle read, so importing this package stays cheap (it costs ~50 ms).
+
+type ForgeModule = typeof Forge;
 
 /** What {@link readPkcs12Material} needs besides the bundle. */
 export interface Pkcs12Context {
@@ -47,7 +50,7 @@ export function isPkcs12(input: ReadInput): boolean {
  * order, as the chain.
  * @throws CertificateMaterialError
  */
-export function readPkcs12Material(input: ReadInput, context: Pkcs12Context): Pkcs12Material {
+export async function readPkcs12Material(input: ReadInput, context: Pkcs12Context): Promise<Pkcs12Material> {
   if (context.keyInput !== undefined || context.chainInput !== undefined) {
     throw new CertificateMaterialError(
       "ROLES_ANYWHERE_INVALID_CERTIFICATE",
@@ -55,8 +58,9 @@ export function readPkcs12Material(input: ReadInput, context: Pkcs12Context): Pk
         "privateKey and certificateChain (with the CLI, --private-key and --intermediates).",
     );
   }
-  const bundle = openBundle(input, context.passphrase);
-  const certificates = bundleCertificates(bundle, input.name);
+  const forge = await loadForge();
+  const bundle = openBundle(forge, input, context.passphrase);
+  const certificates = bundleCertificates(forge, bundle, input.name);
   const [certificate, ...chain] = endEntityFirst(certificates);
   if (certificate === undefined) {
     throw new CertificateMaterialError(
@@ -69,15 +73,21 @@ export function readPkcs12Material(input: ReadInput, context: Pkcs12Context): Pk
   return {
     certificate,
     chain,
-    privateKey: bundleKey(bundle, certificate, keyName),
+    privateKey: bundleKey(forge, bundle, certificate, keyName),
     certificateName: input.name,
     keyName,
     chainName: input.name,
   };
 }
 
-function openBundle(input: ReadInput, passphrase: string | undefined): forge.pkcs12.Pkcs12Pfx {
-  let asn1: forge.asn1.Asn1;
+/** node-forge is CommonJS: ESM sees it as `default`, the CommonJS build's `require` as the module itself. */
+async function loadForge(): Promise<ForgeModule> {
+  const loaded = (await import("node-forge")) as unknown as { default?: ForgeModule } & ForgeModule;
+  return loaded.default ?? loaded;
+}
+
+function openBundle(forge: ForgeModule, input: ReadInput, passphrase: string | undefined): Forge.pkcs12.Pkcs12Pfx {
+  let asn1: Forge.asn1.Asn1;
   try {
     asn1 = forge.asn1.fromDer(forge.util.createBuffer(input.bytes.toString("binary")));
   } catch (error) {
@@ -94,7 +104,7 @@ function openBundle(input: ReadInput, passphrase: string | undefined): forge.pkc
   }
 }
 
-function bundleCertificates(bundle: forge.pkcs12.Pkcs12Pfx, name: string): X509Certificate[] {
+function bundleCertificates(forge: ForgeModule, bundle: Forge.pkcs12.Pkcs12Pfx, name: string): X509Certificate[] {
   const bags = bundle.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag ?? ""] ?? [];
   return bags.map((bag, index) => {
     // forge parses RSA certificates itself and leaves the others (EC) as ASN.1.
@@ -122,7 +132,7 @@ export function endEntityFirst(certificates: readonly X509Certificate[]): X509Ce
 }
 
 /** The bundle's key: the one matching the leaf when there are several, else the only one. */
-function bundleKey(bundle: forge.pkcs12.Pkcs12Pfx, leaf: X509Certificate, name: string): KeyObject {
+function bundleKey(forge: ForgeModule, bundle: Forge.pkcs12.Pkcs12Pfx, leaf: X509Certificate, name: string): KeyObject {
   const oids = forge.pki.oids;
   const bags = [oids.pkcs8ShroudedKeyBag, oids.keyBag].flatMap(
     (bagType = "") => bundle.getBags({ bagType })[bagType] ?? [],

@@ -1,8 +1,11 @@
 import type { AssumeRoleWithWebIdentityCommandInput, STSClient, STSClientConfig } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsIdentityProperties, Logger } from "@aws-sdk/types";
+import type { Agent } from "node:http";
 import {
   backoffCeilingMs,
   fullJitterDelayMs,
+  type ProxyError,
+  type ProxySetting,
   resolveStsRegion,
   type StsCredentialsOutput,
   stsSessionCredentials,
@@ -61,6 +64,8 @@ export interface RoleAssumerOptions {
   random: () => number;
   /** The caller client's config, captured from the identity properties the SDK passes. */
   callerClientConfig: () => CallerClientConfig | undefined;
+  /** Send STS calls through this HTTP proxy (`"env"`: the proxy variables); `undefined`: connect directly. */
+  proxy: ProxySetting | undefined;
 }
 
 export type RoleAssumer = (input: AssumeRoleWithWebIdentityCommandInput) => Promise<AwsCredentialIdentity>;
@@ -115,12 +120,14 @@ export function createRoleAssumer(options: RoleAssumerOptions): RoleAssumer {
           transientFailures += 1;
           retry = transientFailures < options.retry.maxAttempts;
         }
-        const mapped = toStsRequestError(error);
+        // A failure at the proxy names the proxy; it is not STS's answer.
+        const mapped = isProxyError(error) ? error : toStsRequestError(error);
         if (!retry) throw mapped;
         const attempt = transientFailures + invalidTokenFailures;
         const ceilingMs = backoffCeilingMs(attempt, options.retry.baseDelayMs, options.retry.maxDelayMs);
         const delayMs = Math.round(fullJitterDelayMs(ceilingMs, options.random));
-        options.logger?.warn?.(`web-identity: ${mapped.code} (request id ${mapped.requestId ?? "none"}); retrying in ${delayMs} ms`);
+        const where = isProxyError(mapped) ? `proxy ${mapped.proxy}` : `request id ${mapped.requestId ?? "none"}`;
+        options.logger?.warn?.(`web-identity: ${mapped.code} (${where}); retrying in ${delayMs} ms`);
         await options.sleep(delayMs);
       }
     }
@@ -136,10 +143,7 @@ async function buildClient({ STSClient }: StsModule, options: RoleAssumerOptions
     // Retries are ours: they know which STS errors are worth it and take an injectable sleep.
     maxAttempts: 1,
     // The SDK's default handler has no timeouts at all.
-    requestHandler: {
-      connectionTimeout: options.timeouts.connectTimeoutMs,
-      requestTimeout: options.timeouts.timeoutMs,
-    },
+    requestHandler: await handlerOptions(options),
     ...config,
     region,
     useGlobalEndpoint,
@@ -153,6 +157,23 @@ async function buildClient({ STSClient }: StsModule, options: RoleAssumerOptions
       config.credentials ??
       (() => Promise.reject(new Error("web-identity: the STS client of fromTokenFile has no credentials; AssumeRoleWithWebIdentity is unsigned."))),
   });
+}
+
+/**
+ * The NodeHttpHandler's options. With a proxy, the agent opens the tunnel within the connect timeout itself (the
+ * handler's own timer would fire first and report a bare timeout, not which proxy failed).
+ */
+async function handlerOptions(options: RoleAssumerOptions): Promise<{ connectionTimeout?: number; requestTimeout: number; httpAgent?: Agent; httpsAgent?: Agent }> {
+  const { connectTimeoutMs, timeoutMs } = options.timeouts;
+  if (options.proxy === undefined) return { connectionTimeout: connectTimeoutMs, requestTimeout: timeoutMs };
+  const { createStsProxyAgent } = await import("./sts-proxy-agent.js");
+  const agent = createStsProxyAgent(options.proxy, connectTimeoutMs);
+  return { requestTimeout: timeoutMs, httpAgent: agent, httpsAgent: agent };
+}
+
+/** On the property, not `instanceof`: the ESM and CommonJS builds of core each have their own class. */
+function isProxyError(error: unknown): error is ProxyError {
+  return (error as { code?: unknown } | null)?.code === "PROXY_FAILED";
 }
 
 async function resolveRegion(
@@ -203,6 +224,8 @@ function stsCodeOf(error: SdkError): string {
 
 function classify(error: unknown): { kind: "invalid-token" | "transient" | "final" } {
   if (error instanceof StsRequestError) return { kind: "final" };
+  // A proxy that refuses the tunnel (403, 407) says so again at once; one that is down may come back.
+  if (isProxyError(error)) return { kind: error.statusCode !== undefined && error.statusCode < 500 ? "final" : "transient" };
   const sdkError = (error ?? {}) as SdkError;
   const code = stsCodeOf(sdkError);
   if (code === "InvalidIdentityToken") return { kind: "invalid-token" };

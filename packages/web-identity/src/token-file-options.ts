@@ -1,5 +1,6 @@
 import type { STSClient, STSClientConfig } from "@aws-sdk/client-sts";
 import type { Logger } from "@aws-sdk/types";
+import type { ProxySetting } from "@workload-identity/core";
 import type { RefreshOptions } from "@workload-identity/refresh";
 import type { StsRetryOptions, StsTimeouts } from "./assume-role.js";
 
@@ -50,6 +51,15 @@ export interface TokenFileSourceInit {
    * `refreshTimeoutMs`. A `clientConfig.requestHandler` of your own replaces the connect timeout, not the deadline.
    */
   stsTimeouts?: StsTimeouts;
+  /**
+   * Send the STS calls through an HTTP proxy: `"env"` reads `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`
+   * (either case) at each call; a URL such as `http://user:pass@proxy:3128` is used for every call. The tunnel must
+   * open within `stsTimeouts.connectTimeoutMs`; the proxy's password is never printed. A proxy that cannot be reached
+   * or refuses the tunnel fails with `PROXY_FAILED`, naming it. Not used by a `stsClient` of your own, nor with a
+   * `clientConfig.requestHandler`.
+   * @defaultValue no proxy, whatever the environment says
+   */
+  proxy?: ProxySetting;
   /**
    * The clock, in milliseconds since the epoch, that checks the token's `exp` and `nbf`.
    * @defaultValue Date.now

@@ -29,6 +29,7 @@ export function createTokenFileSource(init: TokenFileSourceInit = {}): AwsCreden
     sleep,
     random,
     callerClientConfig: () => callerClientConfig,
+    proxy: init.proxy,
   });
   let generatedSessionName: { subject: string | undefined; name: string } | undefined;
 

@@ -4,6 +4,7 @@ import {
   MAX_SESSION_DURATION_SECONDS,
   MIN_SESSION_DURATION_SECONDS,
   parseRoleArn,
+  proxySettingProblem,
   ROLE_ARN_EXAMPLE,
   SESSION_NAME_RULE,
 } from "@workload-identity/core";
@@ -53,6 +54,8 @@ export function validateTokenFileInit(init: TokenFileSourceInit): void {
       throw new InvalidOptionError(`fromTokenFile: stsTimeouts.${name} must be a positive number of milliseconds.`);
     }
   }
+  const proxyProblem = init.proxy === undefined ? undefined : proxySettingProblem(init.proxy, "fromTokenFile: proxy");
+  if (proxyProblem !== undefined) throw new InvalidOptionError(proxyProblem);
   for (const name of ["now", "random", "sleep", "readFile"] as const) {
     if (init[name] !== undefined && typeof init[name] !== "function") throw new InvalidOptionError(`fromTokenFile: ${name} must be a function.`);
   }

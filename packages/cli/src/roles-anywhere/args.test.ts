@@ -54,6 +54,11 @@ describe(parseCli.name, () => {
     expect(command).toMatchObject({ command: "credential-process", signing: { certificate: "/certs/tls.crt", privateKey: undefined } });
   });
 
+  it("maps --with-proxy, off by default", () => {
+    expect(parseCli(["credential-process", ...required, "--with-proxy"], "/")).toMatchObject({ signing: { withProxy: true } });
+    expect(parseCli(["serve", ...required], "/")).not.toHaveProperty("signing.withProxy");
+  });
+
   it("names every missing required flag", () => {
     expect(parseCli(["serve", "--certificate", "c"])).toEqual({
       command: "usage-error",

@@ -34,6 +34,8 @@ export interface SigningConfig {
   readonly roleSessionName: string | undefined;
   /** `--timeout-ms`: how long one CreateSession may take; `undefined` leaves the library's default (10000). */
   readonly timeoutMs: number | undefined;
+  /** `--with-proxy`: CreateSession through `HTTPS_PROXY` / `HTTP_PROXY`, minus `NO_PROXY` (the library's `proxy: "env"`). */
+  readonly withProxy?: boolean;
 }
 
 /** `--pkcs11-lib`, `--pkcs11-pin-file` and `--reuse-pin` (AWS's helper has the first and the last). */
@@ -105,6 +107,7 @@ const signingOptions = {
   "pkcs11-lib": { type: "string" },
   "pkcs11-pin-file": { type: "string" },
   "reuse-pin": { type: "boolean" },
+  "with-proxy": { type: "boolean" },
   debug: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
@@ -193,6 +196,7 @@ function parseSigning(command: string, values: Record<string, string | boolean |
     roleSessionName: optionalString(values, "role-session-name"),
     // At most what a timer can wait (2^31 - 1 ms, about 24 days).
     timeoutMs: parseOptionalInteger(values, "timeout-ms", 1, 2_147_483_647),
+    ...(values["with-proxy"] === true ? { withProxy: true } : {}),
   };
 }
 

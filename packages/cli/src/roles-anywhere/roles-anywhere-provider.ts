@@ -22,6 +22,7 @@ export function createRolesAnywhereProvider(request: ProviderRequest): ReturnTyp
     ...(signing.roleSessionName === undefined ? {} : { roleSessionName: signing.roleSessionName }),
     ...(signing.endpoint === undefined ? {} : { endpoint: signing.endpoint }),
     ...(signing.timeoutMs === undefined ? {} : { timeoutMs: signing.timeoutMs }),
+    ...(signing.withProxy === true ? { proxy: "env" } : {}),
     refresh: request.refresh,
     logger: request.logger,
   });

@@ -38,6 +38,8 @@ Flags of credential-process, serve and update:
   --reuse-pin                         for a key that asks for its PIN before every signature
                                       (CKA_ALWAYS_AUTHENTICATE), log in again with the user PIN; without
                                       it such a key is refused, since nothing can prompt for a PIN here
+  --with-proxy                        send CreateSession through HTTPS_PROXY / HTTP_PROXY, except hosts in
+                                      NO_PROXY (without it, the proxy variables are ignored)
   --debug                             also print debug log lines: endpoint, certificate serial, signing
                                       algorithm, request ids, timings (never a key, PIN, passphrase or
                                       credential)

@@ -14,6 +14,7 @@ export interface ProxyFailure {
  * tunnel. Names the proxy as `host:port`, never its user name or password.
  */
 export class ProxyError extends WorkloadIdentityError {
+  /** Always `PROXY_FAILED`. */
   declare readonly code: "PROXY_FAILED";
   /** The proxy, as `host:port`. */
   readonly proxy: string;

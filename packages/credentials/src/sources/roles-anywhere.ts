@@ -101,8 +101,11 @@ function arns(config: RolesAnywhereConfig): NonNullable<Explanation["rolesAnywhe
 export const rolesAnywhereSource: SourceModule<RolesAnywhereConfig> = {
   detect: detectRolesAnywhere,
 
-  create(config, { logger }) {
-    const withLogger = (init: RolesAnywhereSourceInit) => (init.logger !== undefined || logger === undefined ? init : { ...init, logger });
+  create(config, { logger, proxy }) {
+    const withLogger = (init: RolesAnywhereSourceInit) => {
+      const withProxy = init.proxy !== undefined || proxy === undefined ? init : { ...init, proxy };
+      return withProxy.logger !== undefined || logger === undefined ? withProxy : { ...withProxy, logger };
+    };
     if (config.passphraseFile === undefined) return createRolesAnywhereSource(withLogger(config));
     // The passphrase file is read at the first call, like the certificate and key, not when the provider is made.
     return lazyProvider(async () => createRolesAnywhereSource(withLogger(await withPassphrase(config))));

@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentityProvider, Logger } from "@aws-sdk/types";
-import type { Environment } from "@workload-identity/core";
+import type { Environment, ProxySetting } from "@workload-identity/core";
 import type { Explanation } from "../explanation.js";
 import type { SharedSourceState } from "./source-state.js";
 
@@ -22,6 +22,8 @@ export interface CreateDeps {
   readonly logger: Logger | undefined;
   /** Where the source records what `explain` and `whoami` report (the SDK chain's link). */
   readonly state: SharedSourceState;
+  /** `fromEnvironmentAware`'s `proxy`, for the sources that call AWS; a source's own `proxy` option wins. */
+  readonly proxy?: ProxySetting | undefined;
 }
 
 /** What describing a source for `explain` may use. */

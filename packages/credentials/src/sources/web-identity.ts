@@ -61,8 +61,9 @@ export const webIdentitySource: SourceModule<TokenFileSourceInit> = {
     };
   },
 
-  create(config, { logger }) {
-    return createTokenFileSource(config.logger !== undefined || logger === undefined ? config : { ...config, logger });
+  create(config, { logger, proxy }) {
+    const withProxy = config.proxy !== undefined || proxy === undefined ? config : { ...config, proxy };
+    return createTokenFileSource(withProxy.logger !== undefined || logger === undefined ? withProxy : { ...withProxy, logger });
   },
 
   async describe(config, { env, now, warnings }) {
