@@ -107,7 +107,7 @@ describe(fromEnvironmentAware.name, () => {
       for (let i = 0; i < 3; i += 1) fromEnvironmentAware({ logger });
       expect(logger.error).toHaveBeenCalledTimes(1);
       expect(logger.info).not.toHaveBeenCalled();
-      expect(String(logger.error.mock.calls[0]?.[0])).toContain("AWS_ROLES_ANYWHERE_PRIVATE_KEY");
+      expect(String(logger.error.mock.calls[0]?.[0])).toContain("AWS_ROLES_ANYWHERE_ROLE_ARN");
     });
   });
 

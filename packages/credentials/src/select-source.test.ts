@@ -47,6 +47,18 @@ describe(selectSource.name, () => {
       { name: "ECS relative URI → SDK chain", env: { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/v2/creds/x" }, source: "sdk-chain", variables: [] },
       { name: "Roles Anywhere → roles-anywhere", env: ROLES_ANYWHERE, source: "roles-anywhere", variables: Object.keys(ROLES_ANYWHERE) },
       {
+        name: "Roles Anywhere with a key in a PKCS#11 token, no certificate variable (the token holds it)",
+        env: { ...ROLES_ANYWHERE, AWS_ROLES_ANYWHERE_CERTIFICATE: "", AWS_ROLES_ANYWHERE_PRIVATE_KEY: "pkcs11:token=T;object=k" },
+        source: "roles-anywhere",
+        variables: Object.keys(ROLES_ANYWHERE).filter((name) => name !== "AWS_ROLES_ANYWHERE_CERTIFICATE"),
+      },
+      {
+        name: "Roles Anywhere with a combined PEM or PKCS#12 bundle, no key variable",
+        env: { ...ROLES_ANYWHERE, AWS_ROLES_ANYWHERE_PRIVATE_KEY: "" },
+        source: "roles-anywhere",
+        variables: Object.keys(ROLES_ANYWHERE).filter((name) => name !== "AWS_ROLES_ANYWHERE_PRIVATE_KEY"),
+      },
+      {
         name: "empty web identity variables count as unset",
         env: { AWS_WEB_IDENTITY_TOKEN_FILE: "", AWS_ROLE_ARN: " " },
         source: "sdk-chain",
@@ -123,7 +135,7 @@ describe(selectSource.name, () => {
     const decision = selectSource(fallback, { ...IRSA, AWS_ROLES_ANYWHERE_CERTIFICATE: "/c.pem" });
     expect(decision.source).toBe("web-identity");
     expect(decision.warnings).toHaveLength(1);
-    expect(decision.warnings[0]).toContain("AWS_ROLES_ANYWHERE_PRIVATE_KEY");
+    expect(decision.warnings[0]).toContain("AWS_ROLES_ANYWHERE_TRUST_ANCHOR_ARN");
   });
 
   it("returns source none when nothing is configured and the fallback is disabled", () => {
@@ -154,10 +166,17 @@ describe(selectSource.name, () => {
         missing: ["AWS_ROLES_ANYWHERE_ROLE_ARN"],
       },
       {
+        // The certificate may hold the key (a combined PEM or a PKCS#12 bundle): only the ARNs are missing.
         name: "Roles Anywhere with only a certificate",
         env: { AWS_ROLES_ANYWHERE_CERTIFICATE: "/c.pem" },
         code: "HALF_CONFIGURED_ROLES_ANYWHERE",
-        missing: ["AWS_ROLES_ANYWHERE_PRIVATE_KEY", "AWS_ROLES_ANYWHERE_TRUST_ANCHOR_ARN", "AWS_ROLES_ANYWHERE_PROFILE_ARN", "AWS_ROLES_ANYWHERE_ROLE_ARN"],
+        missing: ["AWS_ROLES_ANYWHERE_TRUST_ANCHOR_ARN", "AWS_ROLES_ANYWHERE_PROFILE_ARN", "AWS_ROLES_ANYWHERE_ROLE_ARN"],
+      },
+      {
+        name: "Roles Anywhere with only a key",
+        env: { AWS_ROLES_ANYWHERE_PRIVATE_KEY: "/k.pem" },
+        code: "HALF_CONFIGURED_ROLES_ANYWHERE",
+        missing: ["AWS_ROLES_ANYWHERE_CERTIFICATE", "AWS_ROLES_ANYWHERE_TRUST_ANCHOR_ARN", "AWS_ROLES_ANYWHERE_PROFILE_ARN", "AWS_ROLES_ANYWHERE_ROLE_ARN"],
       },
       {
         name: "Roles Anywhere optional variable alone",

@@ -36,7 +36,7 @@ export type RolesAnywhereConfig = RolesAnywhereSourceInit & { readonly passphras
 function detectRolesAnywhere(env: Environment): Detection<RolesAnywhereConfig> {
   const present = [...ROLES_ANYWHERE_REQUIRED, ...ROLES_ANYWHERE_OPTIONAL].filter((name) => readEnv(name, env) !== undefined);
   if (present.length === 0) return { state: "unset" };
-  const missing = ROLES_ANYWHERE_REQUIRED.filter((name) => readEnv(name, env) === undefined);
+  const missing = ROLES_ANYWHERE_REQUIRED.filter((name) => readEnv(name, env) === undefined && !impliedByForm(name, env));
   if (missing.length > 0) return { state: "half", error: new HalfConfiguredError("roles-anywhere", present, missing) };
   const duration = readEnv(ENV_RA_SESSION_DURATION, env);
   if (duration !== undefined && !/^\d+$/.test(duration.trim())) {
@@ -57,8 +57,7 @@ function detectRolesAnywhere(env: Environment): Detection<RolesAnywhereConfig> {
   return {
     state: "complete",
     config: {
-      certificate: required(ENV_RA_CERTIFICATE),
-      privateKey: required(ENV_RA_PRIVATE_KEY),
+      ...keyAndCertificate(env),
       trustAnchorArn: required(ENV_RA_TRUST_ANCHOR_ARN),
       profileArn: required(ENV_RA_PROFILE_ARN),
       roleArn: required(ENV_RA_ROLE_ARN),
@@ -67,6 +66,22 @@ function detectRolesAnywhere(env: Environment): Detection<RolesAnywhereConfig> {
     reason: "The AWS_ROLES_ANYWHERE_* variables are set: IAM Roles Anywhere CreateSession signed with the certificate.",
     variables: [...present, ...(optional.endpoint === undefined ? [] : [ENV_RA_ENDPOINT])],
   };
+}
+
+/**
+ * As the CLI and AWS's helper: the key may be left out when the certificate variable names a file holding it too (a
+ * combined PEM or a PKCS#12 bundle), the certificate when the key is a PKCS#11 URI (its token holds the certificate).
+ */
+function impliedByForm(name: string, env: Environment): boolean {
+  if (name === ENV_RA_PRIVATE_KEY) return readEnv(ENV_RA_CERTIFICATE, env) !== undefined;
+  if (name === ENV_RA_CERTIFICATE) return isPkcs11Uri(readEnv(ENV_RA_PRIVATE_KEY, env));
+  return false;
+}
+
+function keyAndCertificate(env: Environment): { certificate?: string; privateKey?: string } {
+  const certificate = readEnv(ENV_RA_CERTIFICATE, env);
+  const privateKey = readEnv(ENV_RA_PRIVATE_KEY, env);
+  return { ...(certificate === undefined ? {} : { certificate }), ...(privateKey === undefined ? {} : { privateKey }) };
 }
 
 /** The source's options with the passphrase read from its file, if one is named. */
