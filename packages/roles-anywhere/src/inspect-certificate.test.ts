@@ -1,4 +1,4 @@
-import { createTestPki, type TestLeaf } from "@workload-identity/testing";
+import { createTestPki, findSecretLeaks, type TestLeaf } from "@workload-identity/testing";
 import { beforeAll, describe, expect, it } from "vitest";
 import { inspectCertificate } from "./inspect-certificate.js";
 
@@ -46,5 +46,14 @@ describe(inspectCertificate.name, () => {
     await expect(inspectCertificate({ certificate: "/nonexistent/tls.crt" })).rejects.toMatchObject({
       code: "ROLES_ANYWHERE_FILE_UNREADABLE",
     });
+  });
+});
+
+describe("a PKCS#11 URI where a certificate file belongs", () => {
+  it("is refused as such, never read as a path, its PIN (a short one, below the redaction registry's length) not shown", async () => {
+    const pin = "493817";
+    const error = await inspectCertificate({ certificate: `pkcs11:token=T;object=cert;type=cert?pin-value=${pin}` }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "ROLES_ANYWHERE_FILE_UNREADABLE", message: expect.stringContaining("pkcs11:token=T;object=cert;type=cert") });
+    expect(findSecretLeaks([error], [pin], 4)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { looksLikeSecret, registerSecret } from "@workload-identity/core";
 import { CertificateMaterialError } from "./errors.js";
 import type { MaterialInput } from "./options.js";
 import { isPkcs12, readPkcs12Material } from "./pkcs12.js";
+import { isPkcs11Uri, printablePkcs11Uri } from "./pkcs11-uri.js";
 
 // Reads and checks the certificate, chain and key. Parsing is node:crypto's (OpenSSL); this file only finds PEM blocks.
 
@@ -134,6 +135,14 @@ export interface ReadInput {
 export async function readInput(input: MaterialInput, what: string): Promise<ReadInput> {
   if (typeof input !== "string") return { name: `the inline ${what}`, bytes: Buffer.from(input) };
   if (/-----BEGIN [A-Z0-9 ]+-----/.test(input)) return { name: `the inline ${what}`, bytes: Buffer.from(input, "utf8") };
+  if (isPkcs11Uri(input)) {
+    // Never a path: quoted as one, its pin-value would reach the message. Printed as parsed, without the PIN.
+    throw new CertificateMaterialError(
+      "ROLES_ANYWHERE_FILE_UNREADABLE",
+      `The ${what} is a PKCS#11 URI (${printablePkcs11Uri(input)}), which is read from its token only as the ` +
+        "privateKey (and certificate) of fromRolesAnywhere; here give a file path or PEM text.",
+    );
+  }
   if (looksLikeSecret(input)) {
     registerSecret(input);
     throw new CertificateMaterialError(
@@ -370,14 +379,18 @@ export function passphraseIncorrect(name: string, cause: unknown): CertificateMa
 }
 
 /**
- * Whether DER bytes are a PKCS#8 EncryptedPrivateKeyInfo: a SEQUENCE whose first element is a SEQUENCE (the
- * encryption algorithm), where a plain PKCS#8, PKCS#1 or SEC1 key starts with an INTEGER (its version).
+ * Whether DER bytes are a PKCS#8 EncryptedPrivateKeyInfo: a SEQUENCE of a SEQUENCE (the encryption algorithm, short
+ * enough for a one-byte length) and an OCTET STRING, where a plain PKCS#8, PKCS#1 or SEC1 key starts with an INTEGER.
  */
 function isEncryptedPkcs8Der(bytes: Buffer): boolean {
   if (bytes[0] !== 0x30 || bytes.length < 4) return false;
   const lengthByte = bytes[1] ?? 0;
   const headerLength = lengthByte < 0x80 ? 2 : 2 + (lengthByte & 0x7f);
-  return bytes[headerLength] === 0x30;
+  if (bytes[headerLength] !== 0x30) return false;
+  // After the algorithm identifier comes the encrypted key, an OCTET STRING (a certificate has a SEQUENCE there).
+  const algorithmLengthByte = bytes[headerLength + 1] ?? 0;
+  if (algorithmLengthByte >= 0x80) return false;
+  return bytes[headerLength + 2 + algorithmLengthByte] === 0x04;
 }
 
 function looksLikePem(bytes: Buffer): boolean {

@@ -111,3 +111,12 @@ describe(parseCli.name, () => {
     expect(parseCli(["--version"])).toEqual({ command: "version" });
   });
 });
+
+describe("read-certificate-data with a PKCS#11 URI", () => {
+  it("is a usage error that does not echo the URI, which may carry its PIN", () => {
+    const pin = "493817";
+    const command = parseCli(["read-certificate-data", "--certificate", `pkcs11:token=T;object=c?pin-value=${pin}`], "/work");
+    expect(command).toEqual({ command: "usage-error", message: expect.stringContaining("--certificate must be a file") as string });
+    expect(JSON.stringify(command)).not.toContain(pin);
+  });
+});

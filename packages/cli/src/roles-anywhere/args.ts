@@ -203,6 +203,8 @@ function parseSigning(command: string, values: Record<string, string | boolean |
 function requiredPath(command: string, values: Record<string, string | boolean | undefined>, cwd: string): string {
   const value = optionalString(values, "certificate");
   if (value === undefined) throw new UsageProblem(`${command}: missing --certificate.`);
+  // Not echoed: a PKCS#11 URI may carry its PIN (pin-value).
+  if (isPkcs11Uri(value)) throw new UsageProblem(`${command}: --certificate must be a file; a certificate in a PKCS#11 token is not read here.`);
   return resolve(cwd, value);
 }
 
