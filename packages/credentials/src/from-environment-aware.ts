@@ -1,3 +1,4 @@
+import { rolesAnywhereSourceTimeoutMs } from "@workload-identity/roles-anywhere";
 import type { AwsCredentialIdentityProvider, Logger } from "@aws-sdk/types";
 import type { Environment } from "@workload-identity/core";
 import { type RefreshOptions, refreshOptionsAbove, withRefresh } from "@workload-identity/refresh";
@@ -80,7 +81,8 @@ function compose(init: FromEnvironmentAwareInit, env: Environment): SharedEntry 
     return { provider: () => Promise.reject(error), decision, state };
   }
   // Roles Anywhere's own timeoutMs may be longer than the cache's default deadline, which must then stay above it.
-  const sourceTimeoutMs = decision.source === "roles-anywhere" ? init.rolesAnywhere?.timeoutMs : undefined;
+  const ra = init.rolesAnywhere;
+  const sourceTimeoutMs = decision.source === "roles-anywhere" && ra !== undefined ? rolesAnywhereSourceTimeoutMs(ra) : undefined;
   const refresh = observeRefresh(refreshOptionsAbove(refreshOptionsOf(init), sourceTimeoutMs), state, decision.source, init.logger);
   try {
     const source = decision.bound.create({ logger: init.logger, state, proxy: init.proxy });

@@ -180,6 +180,7 @@ export {
   RolesAnywhereRequestError,
   RolesAnywhereServiceError,
   type RolesAnywhereSourceInit,
+  rolesAnywhereSourceTimeoutMs,
   resolveSessionsUrl,
   type SessionCredentials,
   type SignCreateSessionRequestInput,

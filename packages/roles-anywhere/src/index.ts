@@ -8,7 +8,7 @@ export {
   RolesAnywhereServiceError,
 } from "./errors.js";
 export { isPkcs11Uri, printablePkcs11Uri } from "./pkcs11-uri.js";
-export { CERTIFICATE_EXPIRY_WARNING_MS, fromRolesAnywhere } from "./from-roles-anywhere.js";
+export { CERTIFICATE_EXPIRY_WARNING_MS, fromRolesAnywhere, rolesAnywhereSourceTimeoutMs } from "./from-roles-anywhere.js";
 export { createRolesAnywhereSource, type RolesAnywhereSourceInit } from "./roles-anywhere-source.js";
 export {
   type PartitionFacts,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { PKCS11 } from "pkcs11js";
 import { Pkcs11Error } from "./errors.js";
 import { type Pkcs11Binding, loadPkcs11Binding } from "./pkcs11-binding.js";
@@ -32,6 +33,11 @@ export interface TokenVisit {
 export const DEFAULT_PKCS11_MODULE = "p11-kit-proxy.so";
 
 const visits = new Map<string, Promise<unknown>>();
+/**
+ * PINs a token refused, per module and token, as SHA-256 digests: tried again at every refresh and retry, the same
+ * wrong PIN would lock the token after a few tries (smart cards lock at three). A changed PIN is tried.
+ */
+const refusedPins = new Set<string>();
 
 /**
  * Runs `use` in a logged-in session on the URI's token, within `timeoutMs`. Cryptoki calls other than signing are
@@ -70,7 +76,7 @@ async function visitToken<T>(visit: TokenVisit, use: (session: TokenSession) => 
     const slot = findSlot(binding, module, visit.uri);
     const session = call(() => module.C_OpenSession(slot.handle, binding.CKF_SERIAL_SESSION), "open a session on", slot.label);
     try {
-      logIn(binding, module, session, visit.pin, slot);
+      logIn(binding, module, session, visit, slot);
       return await use({ binding, module, session, tokenLabel: slot.label, pin: visit.pin });
     } finally {
       ignoreFailure(() => module.C_Logout(session));
@@ -143,7 +149,13 @@ function findSlot(binding: Pkcs11Binding, module: PKCS11, uri: Pkcs11Uri): Slot 
   );
 }
 
-function logIn(binding: Pkcs11Binding, module: PKCS11, session: Buffer, pin: string | undefined, slot: Slot): void {
+function logIn(
+  binding: Pkcs11Binding,
+  module: PKCS11,
+  session: Buffer,
+  { pin, modulePath }: Pick<TokenVisit, "pin" | "modulePath">,
+  slot: Slot,
+): void {
   if (pin === undefined) {
     if (!slot.loginRequired) return;
     throw new Pkcs11Error(
@@ -152,12 +164,21 @@ function logIn(binding: Pkcs11Binding, module: PKCS11, session: Buffer, pin: str
         "pkcs11 pin option, or with the CLI --pkcs11-pin-file or AWS_ROLES_ANYWHERE_PKCS11_PIN.",
     );
   }
+  const refusal = `${modulePath}\0${slot.label}\0${createHash("sha256").update(pin).digest("hex")}`;
+  if (refusedPins.has(refusal)) {
+    throw new Pkcs11Error(
+      "ROLES_ANYWHERE_PKCS11_PIN_INCORRECT",
+      `The token "${slot.label}" refused this PIN before; it is not tried again, so that retries cannot lock the ` +
+        "token. Give the token's user PIN (a changed PIN file or variable is read at the next refresh).",
+    );
+  }
   try {
     module.C_Login(session, binding.CKU_USER, pin);
   } catch (error) {
     const returnValue = returnValueOf(error);
     if (returnValue === "CKR_USER_ALREADY_LOGGED_IN") return;
     const incorrect = returnValue === "CKR_PIN_INCORRECT" || returnValue === "CKR_PIN_LEN_RANGE";
+    if (incorrect) refusedPins.add(refusal);
     throw new Pkcs11Error(
       incorrect ? "ROLES_ANYWHERE_PKCS11_PIN_INCORRECT" : "ROLES_ANYWHERE_PKCS11_FAILED",
       incorrect

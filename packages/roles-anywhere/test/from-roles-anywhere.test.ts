@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { type RolesAnywhereWorld, startRolesAnywhereWorld } from "@workload-identity/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { fromRolesAnywhere } from "../src/index.js";
+import { fromRolesAnywhere, rolesAnywhereSourceTimeoutMs } from "../src/index.js";
 import type { FromRolesAnywhereInit } from "../src/options.js";
 
 const ACCOUNT = "111122223333";
@@ -289,5 +289,13 @@ describe("the refresh deadline and CreateSession's own", () => {
       );
       await expect(provider()).rejects.toMatchObject({ code: "REFRESH_TIMEOUT" });
     }
+  });
+});
+
+describe(rolesAnywhereSourceTimeoutMs.name, () => {
+  it("is CreateSession's timeoutMs, twice it with a key in a PKCS#11 token (the visit that signs has its own), else unset", () => {
+    expect(rolesAnywhereSourceTimeoutMs({ timeoutMs: 20_000, privateKey: "/k.pem" })).toBe(20_000);
+    expect(rolesAnywhereSourceTimeoutMs({ timeoutMs: 20_000, privateKey: "pkcs11:token=T;object=k" })).toBe(40_000);
+    expect(rolesAnywhereSourceTimeoutMs({ privateKey: "pkcs11:token=T;object=k" })).toBeUndefined();
   });
 });

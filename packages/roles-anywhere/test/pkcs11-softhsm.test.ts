@@ -175,6 +175,21 @@ describe.skipIf(unavailable !== undefined)(`PKCS#11 keys in SoftHSM2${unavailabl
       expect(`${logged.join("\n")}\n${(error as Error).message}`).not.toContain("pin-value");
     });
 
+    it("a PIN the token refused is not tried again (retries would lock the token); a changed one is", async () => {
+      const refused = "310577";
+      const attempt = (pin: string) =>
+        createRolesAnywhereSource(init("pkcs11:token=workload;object=key-p256", { pkcs11: { modulePath: token.modulePath, pin } }))().catch(
+          (caught: unknown) => caught,
+        );
+      const first = await attempt(refused);
+      const second = await attempt(refused);
+      expect(first).toMatchObject({ code: "ROLES_ANYWHERE_PKCS11_PIN_INCORRECT", returnValue: "CKR_PIN_INCORRECT" });
+      expect(second).toMatchObject({ code: "ROLES_ANYWHERE_PKCS11_PIN_INCORRECT", message: expect.stringContaining("not tried again") });
+      expect((second as { returnValue?: string }).returnValue).toBeUndefined();
+      expect(findSecretLeaks([first, second], [refused], refused.length)).toEqual([]);
+      await expect(attempt(PIN)).resolves.toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/) });
+    });
+
     it("a malformed URI, synchronously, without echoing the URI's PIN", () => {
       const attempt = () => createRolesAnywhereSource(init(`pkcs11:token=workload;objekt=key-p256?pin-value=${PIN}`));
       expect(attempt).toThrow(expect.objectContaining({ code: "ROLES_ANYWHERE_PKCS11_INVALID_URI", option: "privateKey" }));
