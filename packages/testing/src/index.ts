@@ -98,3 +98,4 @@ export {
   TPM2_PKCS11_MODULE,
   type TpmKey,
 } from "./hardware/swtpm.js";
+export { REQUIRE_TOOLS_VARIABLE, skipUnlessRequired } from "./required-tools.js";

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { skipUnlessRequired } from "./required-tools.js";
 
 // PKCS#12 bundles made by the real `openssl pkcs12 -export`, as an administrator would make them, from PEM text.
 
@@ -28,7 +29,7 @@ export function opensslUnavailableReason(): string | undefined {
     execFileSync("openssl", ["version"], { stdio: "ignore" });
     return undefined;
   } catch {
-    return "openssl is not installed (Debian package openssl)";
+    return skipUnlessRequired("openssl is not installed (Debian package openssl)");
   }
 }
 

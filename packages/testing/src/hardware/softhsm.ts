@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { TestKeyType } from "../pki.js";
 import { ecPublicKey } from "./pkcs11-tool.js";
+import { skipUnlessRequired } from "../required-tools.js";
 
 const run = promisify(execFile);
 
@@ -25,7 +26,7 @@ export function softHsmUnavailableReason(): string | undefined {
       return true;
     }
   });
-  return missing.length === 0 ? undefined : `SoftHSM2 / OpenSC not installed (${missing.join(", ")} missing)`;
+  return skipUnlessRequired(missing.length === 0 ? undefined : `SoftHSM2 / OpenSC not installed (${missing.join(", ")} missing)`);
 }
 
 /** Options of {@link createSoftHsmToken}. */

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { TestKeyType } from "../pki.js";
 import { ecPublicKey } from "./pkcs11-tool.js";
+import { skipUnlessRequired } from "../required-tools.js";
 
 const run = promisify(execFile);
 
@@ -28,7 +29,9 @@ export function softwareTpmUnavailableReason(): string | undefined {
       return true;
     }
   });
-  return missing.length === 0 ? undefined : `swtpm / tpm2-abrmd / tpm2-pkcs11 not installed (${missing.join(", ")} missing)`;
+  return skipUnlessRequired(
+    missing.length === 0 ? undefined : `swtpm / tpm2-abrmd / tpm2-pkcs11 not installed (${missing.join(", ")} missing)`,
+  );
 }
 
 /** A key made inside the TPM. */

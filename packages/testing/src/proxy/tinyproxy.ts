@@ -3,6 +3,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { skipUnlessRequired } from "../required-tools.js";
 
 // A real HTTP proxy (Debian's tinyproxy) on 127.0.0.1, in the foreground, with its own config and log: what a
 // corporate proxy looks like to a client (CONNECT tunnels, Basic authentication, Allow and ConnectPort rules).
@@ -34,7 +35,7 @@ export function tinyproxyUnavailableReason(): string | undefined {
     execFileSync("tinyproxy", ["-v"], { stdio: "ignore" });
     return undefined;
   } catch {
-    return "tinyproxy is not installed (Debian package tinyproxy)";
+    return skipUnlessRequired("tinyproxy is not installed (Debian package tinyproxy)");
   }
 }
 
