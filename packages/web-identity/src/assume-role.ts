@@ -160,15 +160,19 @@ async function buildClient({ STSClient }: StsModule, options: RoleAssumerOptions
 }
 
 /**
- * The NodeHttpHandler's options. With a proxy, the agent opens the tunnel within the connect timeout itself (the
- * handler's own timer would fire first and report a bare timeout, not which proxy failed).
+ * The NodeHttpHandler's options. With a proxy, the agent opens the tunnel within the connect timeout itself and says
+ * which proxy failed; the handler's own connect timer, a second later, still bounds a direct connection (a host in
+ * NO_PROXY).
  */
+/** How much later than the proxy agent's tunnel deadline the handler's connect timer fires. */
+const DIRECT_CONNECT_GRACE_MS = 1_000;
+
 async function handlerOptions(options: RoleAssumerOptions): Promise<{ connectionTimeout?: number; requestTimeout: number; httpAgent?: Agent; httpsAgent?: Agent }> {
   const { connectTimeoutMs, timeoutMs } = options.timeouts;
   if (options.proxy === undefined) return { connectionTimeout: connectTimeoutMs, requestTimeout: timeoutMs };
   const { createStsProxyAgent } = await import("./sts-proxy-agent.js");
   const agent = createStsProxyAgent(options.proxy, connectTimeoutMs);
-  return { requestTimeout: timeoutMs, httpAgent: agent, httpsAgent: agent };
+  return { connectionTimeout: connectTimeoutMs + DIRECT_CONNECT_GRACE_MS, requestTimeout: timeoutMs, httpAgent: agent, httpsAgent: agent };
 }
 
 /** On the property, not `instanceof`: the ESM and CommonJS builds of core each have their own class. */

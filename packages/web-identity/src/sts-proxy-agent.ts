@@ -2,7 +2,7 @@ import type { ClientRequest } from "node:http";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import type { Socket } from "node:net";
-import { ProxyError, type ProxySetting, resolveProxy } from "@workload-identity/core";
+import { ProxyError, type ProxySetting, registerSecret, resolveProxy } from "@workload-identity/core";
 import { Agent, type AgentConnectOpts } from "agent-base";
 import { HttpsProxyAgent } from "https-proxy-agent";
 
@@ -42,7 +42,7 @@ class StsProxyAgent extends Agent {
     if (proxy === undefined) return opts.secureEndpoint ? this.#direct.https : this.#direct.http;
     let tunnel = this.#tunnels.get(proxy.href);
     if (tunnel === undefined) {
-      tunnel = new HttpsProxyAgent(proxy.href, { keepAlive: true });
+      tunnel = tunnelAgent(proxy);
       this.#tunnels.set(proxy.href, tunnel);
     }
     let answer: ProxyConnect | undefined;
@@ -77,4 +77,19 @@ class StsProxyAgent extends Agent {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * https-proxy-agent for `proxy`, given the proxy without its user info and the credentials as a header: with
+ * `DEBUG=https-proxy-agent`, that package logs the URL it was given, password included.
+ */
+function tunnelAgent(proxy: URL): HttpsProxyAgent<string> {
+  const bare = new URL(proxy.href);
+  bare.username = "";
+  bare.password = "";
+  if (proxy.username === "" && proxy.password === "") return new HttpsProxyAgent(bare.href, { keepAlive: true });
+  const basic = Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString("base64");
+  const authorization = `Basic ${basic}`;
+  registerSecret(basic);
+  return new HttpsProxyAgent(bare.href, { keepAlive: true, headers: { "Proxy-Authorization": authorization } });
 }
