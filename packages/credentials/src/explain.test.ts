@@ -18,6 +18,8 @@ const SECRETS = {
   privateKey: "planted-private-key-body-2d8c",
   passphrase: "planted-passphrase-e51b",
   agentSecret: "planted-agent-secret-a9c0",
+  // Short, as real PINs are: below the redaction registry's length.
+  pkcs11Pin: "581204",
 };
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -109,6 +111,15 @@ const cases: { name: string; env: () => Record<string, string>; source: string }
     source: "roles-anywhere",
   },
   {
+    name: "a PKCS#11 key and certificate, each URI carrying the PIN",
+    env: () => ({
+      ...rolesAnywhere(),
+      AWS_ROLES_ANYWHERE_PRIVATE_KEY: `pkcs11:token=T;object=k;type=private?pin-value=${SECRETS.pkcs11Pin}`,
+      AWS_ROLES_ANYWHERE_CERTIFICATE: `pkcs11:token=T;object=k;type=cert?pin-value=${SECRETS.pkcs11Pin}`,
+    }),
+    source: "roles-anywhere",
+  },
+  {
     name: "half configured Roles Anywhere",
     env: () => ({ AWS_ROLES_ANYWHERE_PRIVATE_KEY: INLINE_KEY, AWS_ROLES_ANYWHERE_PRIVATE_KEY_PASSPHRASE_FILE: join(dir, "passphrase") }),
     source: "roles-anywhere",
@@ -133,6 +144,9 @@ describe(explain.name, () => {
     for (const [name, value] of Object.entries(rolesAnywhere())) vi.stubEnv(name, value);
     const explanation = await explain({ resolve: false });
     expect(explanation.variables).toContainEqual({ name: "AWS_ROLES_ANYWHERE_PRIVATE_KEY", value: "(inline PEM)" });
+    vi.stubEnv("AWS_ROLES_ANYWHERE_PRIVATE_KEY", "pkcs11:token=T;object=k;type=private?pin-value=581204");
+    const withTokenKey = await explain({ resolve: false });
+    expect(withTokenKey.variables).toContainEqual({ name: "AWS_ROLES_ANYWHERE_PRIVATE_KEY", value: "pkcs11:token=T;object=k;type=private" });
     expect(explanation.variables).toContainEqual({
       name: "AWS_ROLES_ANYWHERE_ROLE_ARN",
       value: "arn:aws:iam::111122223333:role/onprem",

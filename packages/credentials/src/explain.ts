@@ -19,6 +19,7 @@ import { displayPath, PATH_VARIABLES, registerEnvironmentSecrets } from "./redac
 import { type CredentialSourceName, type SourceDecision, selectSource } from "./select-source.js";
 import { configurationKey, peekSharedEntry, type SharedSourceState, sharedEntryOf } from "./shared-cache.js";
 import { printableMaterial } from "./sources/roles-anywhere.js";
+import { isPkcs11Uri } from "@workload-identity/roles-anywhere";
 
 export type { ExplainedVariable, Explanation } from "./explanation.js";
 
@@ -143,7 +144,9 @@ function incomplete(error: Error, env: Environment): Explanation {
 function variable(name: string, env: Environment): ExplainedVariable {
   const value = env[name];
   if (value === undefined || value === "") return { name, value: "(empty)" };
-  if (name === ENV_RA_PRIVATE_KEY) return { name, value: value.includes("-----BEGIN") ? "(inline PEM)" : displayPath(value) };
+  if (name === ENV_RA_PRIVATE_KEY) {
+    return { name, value: value.includes("-----BEGIN") ? "(inline PEM)" : isPkcs11Uri(value) ? printableMaterial(value) : displayPath(value) };
+  }
   if (PATH_VARIABLES.has(name)) return { name, value: displayPath(value) };
   if (PRINTABLE_VARIABLES.has(name)) return { name, value };
   if (name === ENV_RA_CERTIFICATE || name === ENV_RA_CERTIFICATE_CHAIN) return { name, value: printableMaterial(value) };

@@ -108,10 +108,6 @@ export function defaultRefreshBeforeMs(lifetimeMs: number): number {
   return 60 * MINUTE_MS;
 }
 
-/**
- * Checks `withRefresh` options without making a cache: for a composer that applies the cache later but must refuse
- * bad options now. Throws a `TypeError` naming the bad option.
- */
 /** The default of {@link RefreshOptions.refreshTimeoutMs}. */
 export const DEFAULT_REFRESH_TIMEOUT_MS = 30_000;
 /** What a refresh needs beyond its source's network deadline: reading files, a token login, signing. */
@@ -127,6 +123,10 @@ export function refreshOptionsAbove(options: RefreshOptions, sourceTimeoutMs: nu
   return { ...options, refreshTimeoutMs: sourceTimeoutMs + SOURCE_DEADLINE_MARGIN_MS };
 }
 
+/**
+ * Checks `withRefresh` options without making a cache: for a composer that applies the cache later but must refuse
+ * bad options now. Throws a `TypeError` naming the bad option.
+ */
 export function validateRefreshOptions(options: RefreshOptions | undefined): void {
   resolveRefreshOptions(options);
 }
