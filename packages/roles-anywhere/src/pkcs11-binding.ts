@@ -23,7 +23,8 @@ export function loadPkcs11Binding(): Promise<Pkcs11Binding> {
         "A PKCS#11 URI was given, but the optional package pkcs11js cannot be loaded " +
           `(${(error as { code?: string }).code ?? "load error"}). Install it beside @workload-identity/roles-anywhere ` +
           "(`npm install pkcs11js`); it compiles a native addon, so allow its install script: npm 11 asks for " +
-          "`npm install-scripts approve pkcs11js`, pnpm for `onlyBuiltDependencies: [pkcs11js]`.",
+          "`npm install-scripts approve pkcs11js` (for a global CLI: `npm install -g --allow-scripts=pkcs11js pkcs11js`), " +
+          "pnpm for `onlyBuiltDependencies: [pkcs11js]`.",
         { cause: error },
       );
     },
