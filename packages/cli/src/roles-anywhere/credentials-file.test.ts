@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -61,6 +61,23 @@ describe(writeProfileCredentials.name, () => {
       await writeProfileCredentials(path, "default", NEW);
       expect(await readFile(path, "utf8")).toBe(`[other]\nx = 1\n\n[default]\n${KEYS}`);
       expect((await stat(path)).mode & 0o777).toBe(0o600);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a symlinked credentials file", () => {
+  it("stays a link: the file it points to gets the profile", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "credentials-file-"));
+    try {
+      const target = join(dir, "dotfiles-credentials");
+      await writeFile(target, "[other]\nx = 1\n", { mode: 0o600 });
+      const link = join(dir, "credentials");
+      await symlink(target, link);
+      await writeProfileCredentials(link, "default", NEW);
+      expect((await lstat(link)).isSymbolicLink()).toBe(true);
+      expect(await readFile(target, "utf8")).toBe(`[other]\nx = 1\n\n[default]\n${KEYS}`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, realpath } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { readEnv, writePrivateFile } from "@workload-identity/core";
 
@@ -82,7 +82,9 @@ export function setProfileCredentials(content: string, profile: string, values: 
  * Sets `profile`'s keys in the credentials file: read, edited with {@link setProfileCredentials}, written atomically
  * with mode 0600 (a temporary file renamed over it), its directory made (0700) when missing.
  */
-export async function writeProfileCredentials(path: string, profile: string, values: ProfileCredentials): Promise<void> {
+export async function writeProfileCredentials(linkOrPath: string, profile: string, values: ProfileCredentials): Promise<void> {
+  // A symlinked credentials file (dotfiles kept elsewhere) stays a link: the file it points to is the one replaced.
+  const path = await realpath(linkOrPath).catch(() => linkOrPath);
   let content = "";
   try {
     content = await readFile(path, "utf8");
