@@ -44,9 +44,7 @@ async function signInToken(
   options: { keyName: string; reusePin: boolean },
 ): Promise<Buffer> {
   const { binding, module, session } = token;
-  const rsa = key.keyType === "rsa";
-  const mechanism = { mechanism: rsa ? binding.CKM_SHA256_RSA_PKCS : binding.CKM_ECDSA };
-  call(() => module.C_SignInit(session, mechanism, key.handle), "start a signature with", `the private key ${options.keyName}`);
+  const input = startSignature(token, key, data, options.keyName);
   if (key.alwaysAuthenticate) {
     if (!options.reusePin || token.pin === undefined) {
       throw new Pkcs11Error(
@@ -58,7 +56,6 @@ async function signInToken(
     const pin = token.pin;
     call(() => module.C_Login(session, binding.CKU_CONTEXT_SPECIFIC, pin), "log in again (context-specific) for", options.keyName);
   }
-  const input = rsa ? data : createHash("sha256").update(data).digest();
   try {
     return await module.C_SignAsync(session, input, Buffer.alloc(SIGNATURE_BUFFER_BYTES));
   } catch (error) {
@@ -68,6 +65,30 @@ async function signInToken(
       { cause: error, ...returnValueOption(error) },
     );
   }
+}
+
+/** DER of `DigestInfo { sha256, NULL }` up to the digest: what PKCS#1 v1.5 signs ahead of a SHA-256 hash. */
+const SHA256_DIGEST_INFO_PREFIX = Buffer.from("3031300d060960864801650304020105000420", "hex");
+
+/** C_SignInit with the key's mechanism; returns what to sign with it. */
+function startSignature(token: TokenSession, key: TokenKey, data: Buffer, keyName: string): Buffer {
+  const { binding, module, session } = token;
+  const digest = () => createHash("sha256").update(data).digest();
+  const what = ["start a signature with", `the private key ${keyName}`] as const;
+  if (key.keyType !== "rsa") {
+    call(() => module.C_SignInit(session, { mechanism: binding.CKM_ECDSA }, key.handle), ...what);
+    return digest();
+  }
+  try {
+    module.C_SignInit(session, { mechanism: binding.CKM_SHA256_RSA_PKCS }, key.handle);
+    return data;
+  } catch (error) {
+    // Any other failure is reported as every Cryptoki failure is.
+    if (returnValueOf(error) !== "CKR_MECHANISM_INVALID") return call(() => { throw error; }, ...what);
+  }
+  // Tokens without the hashing mechanism (many smart cards) sign the DigestInfo with raw PKCS#1 v1.5: the same signature.
+  call(() => module.C_SignInit(session, { mechanism: binding.CKM_RSA_PKCS }, key.handle), ...what);
+  return Buffer.concat([SHA256_DIGEST_INFO_PREFIX, digest()]);
 }
 
 /** PKCS#11's ECDSA signature (r || s, each the curve's size) as DER `SEQUENCE { INTEGER r, INTEGER s }`. */
