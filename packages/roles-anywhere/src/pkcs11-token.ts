@@ -46,14 +46,30 @@ const refusedPins = new Set<string>();
  * @throws Pkcs11Error
  */
 export function withTokenSession<T>(visit: TokenVisit, use: (session: TokenSession) => Promise<T>): Promise<T> {
+  const hungSince = hung.get(visit.modulePath);
+  if (hungSince !== undefined) return Promise.reject(stillHung(visit, hungSince));
   const previous = visits.get(visit.modulePath) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(() => visitToken(visit, use));
   const settled = run.catch(() => undefined);
   visits.set(visit.modulePath, settled);
   void settled.then(() => {
+    hung.delete(visit.modulePath);
     if (visits.get(visit.modulePath) === settled) visits.delete(visit.modulePath);
   });
-  return withDeadline(run, visit);
+  return withDeadline(run, visit, () => {
+    if (!hung.has(visit.modulePath)) hung.set(visit.modulePath, new Date());
+  });
+}
+
+/** A visit that outlived its deadline and has not returned yet, by module: later visits would only queue behind it. */
+const hung = new Map<string, Date>();
+
+function stillHung(visit: TokenVisit, since: Date): Pkcs11Error {
+  return new Pkcs11Error(
+    "ROLES_ANYWHERE_PKCS11_TIMEOUT",
+    `A visit to the PKCS#11 token (module ${visit.modulePath}) has not returned since ${since.toISOString()}, so this ` +
+      "one is not queued behind it. Check the token (connected, not busy); if it does not recover, restart the process.",
+  );
 }
 
 async function visitToken<T>(visit: TokenVisit, use: (session: TokenSession) => Promise<T>): Promise<T> {
@@ -227,15 +243,16 @@ function ignoreFailure(operation: () => void): void {
   }
 }
 
-function withDeadline<T>(run: Promise<T>, visit: TokenVisit): Promise<T> {
+function withDeadline<T>(run: Promise<T>, visit: TokenVisit, onTimeout: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
+      onTimeout();
       reject(
         new Pkcs11Error(
           "ROLES_ANYWHERE_PKCS11_TIMEOUT",
           `The PKCS#11 token (module ${visit.modulePath}) did not finish within ${visit.timeoutMs} ms. Check that the ` +
-            "token is connected and not busy; the provider retries on the next refresh.",
+            "token is connected and not busy; while this visit has not returned, the next ones fail at once.",
         ),
       );
     }, visit.timeoutMs);

@@ -29,5 +29,12 @@ describe.skipIf(unavailable !== undefined)(`${withTokenSession.name}${unavailabl
     await expect(hung).rejects.toMatchObject({ code: "ROLES_ANYWHERE_PKCS11_TIMEOUT" });
     await expect(queued).rejects.toMatchObject({ code: "ROLES_ANYWHERE_PKCS11_TIMEOUT" });
     expect(Date.now() - started).toBeLessThan(5_000);
+    // While the hung visit has not returned, a new one fails at once, saying so, instead of queueing for its deadline.
+    const afterwards = Date.now();
+    await expect(withTokenSession(visit, async () => "never reached")).rejects.toMatchObject({
+      code: "ROLES_ANYWHERE_PKCS11_TIMEOUT",
+      message: expect.stringContaining("has not returned since"),
+    });
+    expect(Date.now() - afterwards).toBeLessThan(visit.timeoutMs);
   });
 });
