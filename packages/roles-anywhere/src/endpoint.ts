@@ -14,9 +14,13 @@ import { RolesAnywhereOptionError } from "./errors.js";
 export interface PartitionFacts {
   /** `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, … */
   readonly name: string;
+  /** The suffix of regional endpoints: `amazonaws.com`, `amazonaws.com.cn`, `c2s.ic.gov`, … */
   readonly dnsSuffix: string;
+  /** The suffix of dual-stack endpoints: `api.aws`, `api.amazonwebservices.com.cn`, … */
   readonly dualStackDnsSuffix: string;
+  /** Whether the partition has FIPS endpoints (`SERVICE-fips.REGION.…`). */
   readonly supportsFIPS: boolean;
+  /** Whether the partition has dual-stack (IPv4 and IPv6) endpoints. */
   readonly supportsDualStack: boolean;
 }
 

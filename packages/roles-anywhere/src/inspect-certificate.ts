@@ -5,6 +5,8 @@ import {
   parsePrivateKey,
   readInput,
   serialNumberDecimal,
+  type SigningAlgorithm,
+  signingAlgorithmFor,
   validityOf,
 } from "./material.js";
 import type { MaterialInput } from "./options.js";
@@ -23,6 +25,8 @@ export interface CertificateSummary {
   keyMatches?: boolean;
   /** The public key: "RSA-2048", "EC P-256", "EC P-384", or the type Roles Anywhere does not support. */
   publicKey: string;
+  /** The signing algorithm Roles Anywhere uses with this key; absent for a key it does not support. */
+  signingAlgorithm?: SigningAlgorithm;
   /** SHA-256 fingerprint, colon-separated hex, to compare with a CA's inventory. */
   fingerprint256: string;
   /** The certificate's DER in base64, as the `X-Amz-X509` header carries it. */
@@ -59,12 +63,23 @@ export async function inspectCertificate(input: {
     fingerprint256: certificate.fingerprint256,
     certificateBase64: certificate.raw.toString("base64"),
   };
+  const signingAlgorithm = supportedAlgorithmOf(certificate.publicKey);
+  if (signingAlgorithm !== undefined) summary.signingAlgorithm = signingAlgorithm;
   if (bundle !== undefined) summary.keyMatches = certificate.checkPrivateKey(bundle.privateKey);
   if (input.privateKey !== undefined) {
     const key = parsePrivateKey(await readInput(input.privateKey, "private key"), input.passphrase);
     summary.keyMatches = certificate.checkPrivateKey(key);
   }
   return summary;
+}
+
+/** The one rule (`signingAlgorithmFor`), without its error for an unsupported key: a summary still describes it. */
+function supportedAlgorithmOf(key: KeyObject): SigningAlgorithm | undefined {
+  try {
+    return signingAlgorithmFor(key);
+  } catch {
+    return undefined;
+  }
 }
 
 function describePublicKey(key: KeyObject): string {

@@ -1,12 +1,9 @@
 import { mkdir, readFile, realpath } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { readEnv, writePrivateFile } from "@workload-identity/core";
+import { ENV_SHARED_CREDENTIALS_FILE, readEnv, writePrivateFile } from "@workload-identity/core";
 
 // The shared credentials file, edited the minimal way: only the three key lines of one profile change, every other
 // byte (other profiles, comments, blank lines, line endings, unknown keys of the profile) stays as it was.
-
-/** The variable that moves the shared credentials file, as in every AWS SDK and CLI. */
-export const ENV_SHARED_CREDENTIALS_FILE = "AWS_SHARED_CREDENTIALS_FILE";
 
 /** The keys `update` writes, in the order AWS's helper writes them. */
 const KEYS = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token"] as const;

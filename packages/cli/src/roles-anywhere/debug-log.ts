@@ -6,13 +6,6 @@ import { describeError, type JsonLogger } from "./log.js";
 // against them. Public facts only (the endpoint, ARNs, the certificate's serial, names and dates), never the key, the
 // passphrase or a credential. The library adds a line per CreateSession (algorithm, request id, timing).
 
-/** The signing algorithm Roles Anywhere names for a public key type ("RSA-2048", "EC P-256"). */
-function algorithmOf(publicKey: string): string | undefined {
-  if (publicKey.startsWith("RSA")) return "AWS4-X509-RSA-SHA256";
-  if (publicKey.startsWith("EC")) return "AWS4-X509-ECDSA-SHA256";
-  return undefined;
-}
-
 /** Logs, at debug level, the endpoint that will be used (and what chose it) and the certificate that will sign. */
 export async function logSigningContext(signing: SigningConfig, log: JsonLogger): Promise<void> {
   const library = await import("@workload-identity/roles-anywhere");
@@ -47,7 +40,7 @@ export async function logSigningContext(signing: SigningConfig, log: JsonLogger)
       notBefore: certificate.validFrom.toISOString(),
       notAfter: certificate.validTo.toISOString(),
       publicKey: certificate.publicKey,
-      signingAlgorithm: algorithmOf(certificate.publicKey),
+      signingAlgorithm: certificate.signingAlgorithm,
       intermediates: signing.intermediates,
     });
   } catch (error) {

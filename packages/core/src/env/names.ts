@@ -49,6 +49,8 @@ export const ENV_USE_DUALSTACK_ENDPOINT = "AWS_USE_DUALSTACK_ENDPOINT";
 
 /** The SDK chain's profile selector. */
 export const ENV_PROFILE = "AWS_PROFILE";
+/** The shared credentials file (`~/.aws/credentials` unless set), as in every AWS SDK and CLI. */
+export const ENV_SHARED_CREDENTIALS_FILE = "AWS_SHARED_CREDENTIALS_FILE";
 /** Static keys (read by the SDK chain). */
 export const ENV_ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
 export const ENV_SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
