@@ -25,11 +25,15 @@ describe(inspectCertificate.name, () => {
       validFrom: expect.any(Date),
       validTo: expect.any(Date),
       publicKey: "RSA-2048",
+      signingAlgorithm: "AWS4-X509-RSA-SHA256",
       fingerprint256: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
       certificateBase64: Buffer.from(rsa.certificateDer).toString("base64"),
     });
     expect(summary.validTo.getTime()).toBeGreaterThan(Date.now());
-    expect((await inspectCertificate({ certificate: p384.certificateDer })).publicKey).toBe("EC P-384");
+    expect(await inspectCertificate({ certificate: p384.certificateDer })).toMatchObject({
+      publicKey: "EC P-384",
+      signingAlgorithm: "AWS4-X509-ECDSA-SHA256",
+    });
   });
 
   it("tells whether a given key matches", async () => {
