@@ -66,11 +66,23 @@ function atProxy(error: unknown, proxy: URL, target: URL): ProxyError | undefine
   for (let cause = causeOf(error), depth = 0; cause !== undefined && depth < 5; cause = causeOf(cause), depth += 1) {
     const refused = /^Proxy response \((\d{3})\)/.exec(typeof cause.message === "string" ? cause.message : "");
     if (refused !== null) return new ProxyError(proxy, target, { statusCode: Number(refused[1]) }, { cause: error });
+    // Through the tunnel the TLS handshake with the endpoint has the same connect timeout: the address it names tells.
+    if (cause.code === "UND_ERR_CONNECT_TIMEOUT" && timedOutPort(cause.message) === portOf(target)) return undefined;
     if (typeof cause.code === "string" && CONNECT_FAILURES.has(cause.code)) {
       return new ProxyError(proxy, target, { reason: cause.code }, { cause: error });
     }
   }
   return undefined;
+}
+
+/** The port undici's connect timeout names ("attempted address: host:port, …"), if it names one. */
+function timedOutPort(message: unknown): string | undefined {
+  const attempted = /attempted address(?:es)?: ([^,)]+)/.exec(typeof message === "string" ? message : "");
+  return attempted?.[1]?.trim().split(":").at(-1);
+}
+
+function portOf(url: URL): string {
+  return url.port !== "" ? url.port : url.protocol === "https:" ? "443" : "80";
 }
 
 function causeOf(error: unknown): { code?: unknown; message?: unknown; cause?: unknown } | undefined {

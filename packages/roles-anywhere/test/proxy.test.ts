@@ -6,6 +6,7 @@ import {
   type Tinyproxy,
   tinyproxyUnavailableReason,
 } from "@workload-identity/testing";
+import { createServer, type AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type FromRolesAnywhereInit, fromRolesAnywhere } from "../src/index.js";
 
@@ -86,6 +87,22 @@ describe.skipIf(unavailable !== undefined)(`IAM Roles Anywhere through tinyproxy
       await expect(exchange({ proxy: authProxy.url })).rejects.toMatchObject({ code: "PROXY_FAILED", statusCode: 407 });
       expect(findSecretLeaks([error], [wrong, PASSWORD])).toEqual([]);
       expect(world.emulator.callCount).toBe(before);
+    });
+
+    it("an endpoint that never answers TLS through the tunnel is not blamed on the proxy", async () => {
+      const silent = createServer(() => undefined);
+      await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+      const { port } = silent.address() as AddressInfo;
+      try {
+        const error = await exchange({ endpoint: `https://127.0.0.1:${port}`, proxy: proxy.url, connectTimeoutMs: 500, timeoutMs: 5_000 }).catch(
+          (caught: unknown) => caught,
+        );
+        expect((error as { code?: string }).code).not.toBe("PROXY_FAILED");
+        expect(String((error as Error).message)).toContain(`127.0.0.1:${port}`);
+        expect((await proxy.requests()).at(-1)).toBe(`CONNECT 127.0.0.1:${port} HTTP/1.1`);
+      } finally {
+        silent.close();
+      }
     });
 
     it("403: the proxy's ConnectPort rule refuses the tunnel", async () => {
