@@ -94,7 +94,9 @@ if [ "$with_test_packages" = 1 ]; then
   for tool in radosgw radosgw-admin ceph ceph-mon ceph-osd monmaptool; do
     command -v "$tool" >/dev/null 2>&1 || { missing+=(radosgw ceph-mon ceph-osd); break; }
   done
-  python3 -c 'import botocore' >/dev/null 2>&1 || missing+=(python3-botocore)
+  # Debian's own (1.29 on bookworm, /usr/bin/python3): the old client the serve tests check; a newer one elsewhere
+  # (pyenv's, pip's) is another client.
+  /usr/bin/python3 -c 'import botocore' >/dev/null 2>&1 || missing+=(python3-botocore)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v faketime >/dev/null 2>&1 || missing+=(faketime)
   command -v softhsm2-util >/dev/null 2>&1 || missing+=(softhsm2)
