@@ -58,8 +58,8 @@ describe.skipIf(unavailable !== undefined)(`roles-anywhere credential-process --
   });
 
   it("a proxy that is not running: exit 1, PROXY_FAILED naming host:port, its password never printed", async () => {
-    const dead = await startTinyproxy();
-    await dead.close();
+    // Port 1: nothing listens there, and no other test can take it (a port just freed could be reused by a parallel test).
+    const dead = { url: "http://127.0.0.1:1", port: 1 };
     const { code, stdout, stderr } = await runCliProcess(
       flags(["--with-proxy"]),
       childEnv(home, { HTTP_PROXY: dead.url.replace("http://", `http://corp:${PASSWORD}@`) }),

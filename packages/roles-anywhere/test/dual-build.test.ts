@@ -4,7 +4,8 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createTestPki, exportPkcs12, opensslUnavailableReason } from "@workload-identity/testing";
+// The child keeps this process's clock (libfaketime's variables): the PKI dated the certificate by it.
+import { childProcessEnv, createTestPki, exportPkcs12, opensslUnavailableReason } from "@workload-identity/testing";
 import { describe, expect, it } from "vitest";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
@@ -29,7 +30,7 @@ describe.skipIf(unavailable !== undefined)(`the built package reads PKCS#12${una
     const leaf = await pki.issueLeaf();
     const bundle = await exportPkcs12({ certificatePem: leaf.certificatePem, privateKeyPem: leaf.privateKeyPem, extraCertificatesPem: leaf.chainPem, password: "dual-build-pass" });
     const args = load === "require" ? ["-e", script(load)] : ["--input-type=module", "-e", script(load)];
-    const { stdout } = await run(process.execPath, args, { cwd: packageDir, env: { PATH: process.env.PATH ?? "", BUNDLE: bundle.toString("base64") } });
+    const { stdout } = await run(process.execPath, args, { cwd: packageDir, env: childProcessEnv({ BUNDLE: bundle.toString("base64") }) });
     expect(JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}")).toEqual({ algorithm: "AWS4-X509-ECDSA-SHA256", chain: 1 });
   });
 });

@@ -94,8 +94,8 @@ describe.skipIf(unavailable !== undefined)(`fromTokenFile through tinyproxy${una
   });
 
   it("a proxy that is not running fails with PROXY_FAILED after the retries, naming it without its password", async () => {
-    const dead = await startTinyproxy();
-    await dead.close();
+    // Port 1: nothing listens there, and no other test can take it (a port just freed could be reused by a parallel test).
+    const dead = { url: "http://127.0.0.1:1", port: 1 };
     vi.stubEnv("HTTP_PROXY", dead.url.replace("http://", `http://${USER}:${PASSWORD}@`));
     const logged: string[] = [];
     const logger = { debug: () => undefined, info: () => undefined, warn: (line: string) => logged.push(line), error: () => undefined };

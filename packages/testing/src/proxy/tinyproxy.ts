@@ -113,9 +113,12 @@ async function waitForPort(port: number, child: ChildProcess, stderr: () => stri
   }
 }
 
+/** SIGTERM, then SIGKILL after 2 s: tinyproxy may linger on its shutdown (seen once: a test's 30 s ran out). */
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.kill("SIGTERM");
+  const killer = setTimeout(() => child.kill("SIGKILL"), 2_000);
   await exited;
+  clearTimeout(killer);
 }
