@@ -3,7 +3,7 @@ import { open } from "node:fs/promises";
 import { looksLikeSecret, registerSecret } from "@workload-identity/core";
 import { CertificateMaterialError } from "./errors.js";
 import type { MaterialInput } from "./options.js";
-import { isPkcs12, readPkcs12Material } from "./pkcs12.js";
+import { isPkcs12, type Pkcs12Material, readPkcs12Material } from "./pkcs12.js";
 import { isPkcs11Uri, printablePkcs11Uri } from "./pkcs11-uri.js";
 
 // Reads and checks the certificate, chain and key. Parsing is node:crypto's (OpenSSL); this file only finds PEM blocks.
@@ -30,16 +30,8 @@ export interface CredentialMaterialSource {
   passphrase?: string | undefined;
 }
 
-/** The pieces found in the inputs, before the checks they all get. */
-interface FoundMaterial {
-  readonly certificate: X509Certificate;
-  readonly chain: readonly X509Certificate[];
-  readonly privateKey: KeyObject;
-  /** The names of the inputs each came from, for messages. */
-  readonly certificateName: string;
-  readonly keyName: string;
-  readonly chainName: string;
-}
+/** The pieces found in the inputs, before the checks they all get: the shape a PKCS#12 bundle yields too. */
+type FoundMaterial = Pkcs12Material;
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
 const KEY_LABELS = new Set(["PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"]);

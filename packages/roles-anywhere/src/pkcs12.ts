@@ -23,6 +23,7 @@ export interface Pkcs12Material {
   readonly certificate: X509Certificate;
   readonly chain: readonly X509Certificate[];
   readonly privateKey: KeyObject;
+  /** The names of the inputs each came from, for messages. */
   readonly certificateName: string;
   readonly keyName: string;
   readonly chainName: string;
