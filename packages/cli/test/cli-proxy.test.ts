@@ -9,7 +9,7 @@ import {
   tinyproxyUnavailableReason,
 } from "@workload-identity/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { childEnv, runCliProcess } from "./cli-support.js";
+import { childEnv, runCliProcess, worldFlags } from "./cli-support.js";
 
 // `roles-anywhere credential-process --with-proxy`, as AWS's helper: CreateSession through HTTP(S)_PROXY minus
 // NO_PROXY, here a real tinyproxy on 127.0.0.1 whose log shows the tunnel.
@@ -33,13 +33,7 @@ describe.skipIf(unavailable !== undefined)(`roles-anywhere credential-process --
 
   const flags = (extra: readonly string[] = []) => [
     "credential-process",
-    "--certificate", world.files.certificate,
-    "--private-key", world.files.privateKey,
-    "--intermediates", world.files.certificateChain,
-    "--trust-anchor-arn", world.trustAnchorArn,
-    "--profile-arn", world.profileArn,
-    "--role-arn", world.roleArn,
-    "--endpoint", world.emulator.endpoint,
+    ...worldFlags(world),
     ...extra,
   ];
   const emulatorHost = () => new URL(world.emulator.endpoint).host;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { childProcessEnv, type RolesAnywhereWorld, startRolesAnywhereWorld } from "@workload-identity/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { botocoreProfile, runBuiltCli, startBuiltCli } from "./built-cli.js";
-import { findBotocorePython } from "./cli-support.js";
+import { findBotocorePython, worldFlags } from "./cli-support.js";
 
 // `roles-anywhere update`, the built bin, against the Roles Anywhere emulator; the file it writes is read by botocore.
 
@@ -19,15 +19,7 @@ const HAND_WRITTEN =
 let world: RolesAnywhereWorld;
 let credentialsFile: string;
 
-const flags = () => [
-  "--certificate", world.files.certificate,
-  "--private-key", world.files.privateKey,
-  "--intermediates", world.files.certificateChain,
-  "--trust-anchor-arn", world.trustAnchorArn,
-  "--profile-arn", world.profileArn,
-  "--role-arn", world.roleArn,
-  "--endpoint", world.emulator.endpoint,
-];
+const flags = () => worldFlags(world);
 const env = () => childProcessEnv({ HOME: world.dir, AWS_SHARED_CREDENTIALS_FILE: credentialsFile });
 
 /** The hand-written file with the `ra` profile's keys set, as `update` must leave it. */
